@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` (app on SQLite with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: install system-deps run test test-sqlite test-postgres lint bench translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/pybabel compile -q -d hue_literacy/translations
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask content check
+	$(BIN)/flask demo seed
+	@echo "Open http://$(HOST):$(PORT)/ (on a ward LAN: make run HOST=0.0.0.0)"
+	HUE_SESSION_COOKIE_SECURE=false HUE_REMEMBER_COOKIE_SECURE=false \
+	  $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: install system-deps test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	TEST_DATABASE_URL=$$(bash scripts/test-postgres.sh start) $(BIN)/pytest -m "not browser"
+
+lint:
+	$(BIN)/ruff check hue_literacy tests bench
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+translations:
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o hue_literacy/translations/messages.pot .
+	$(BIN)/pybabel update -q -i hue_literacy/translations/messages.pot -d hue_literacy/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance *.egg-info .pytest_cache

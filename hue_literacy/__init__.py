@@ -1,0 +1,60 @@
+"""hue_literacy: offline-first digital-literacy practice for Hue City."""
+from __future__ import annotations
+
+from flask import Flask
+
+from hue_literacy.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, features, error pages, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        static_folder=None,
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from hue_literacy import i18n, security
+    from hue_literacy.content import access as content
+    from hue_literacy.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    content.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hue_literacy import static_files
+    from hue_literacy.accounts import views as accounts
+    from hue_literacy.learners import views as learners
+    from hue_literacy.main import views as main
+
+    static_files.init_app(app)
+    accounts.init_app(app)
+    learners.init_app(app)
+    main.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from hue_literacy.main import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from hue_literacy import commands
+
+    commands.init_app(app)

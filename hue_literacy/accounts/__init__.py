@@ -1,0 +1,1 @@
+"""Accounts: sign-in by phone and PIN, roles, consent, personal-data export and deletion."""

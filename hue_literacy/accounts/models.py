@@ -1,0 +1,71 @@
+"""User accounts and the record of failed sign-ins."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hue_literacy.access import Role
+from hue_literacy.extensions import db
+from hue_literacy.models_base import utcnow
+from hue_literacy.wards.models import Ward
+
+
+class User(UserMixin, db.Model):
+    """A learner, ambassador, ward official or the city admin.
+
+    Learners hold a 4-6 digit PIN, staff a password; both are stored only as hashes.
+    Deleting an account blanks every personal field but keeps the row (role, ward, group,
+    dates) so that the ward's anonymous statistics stay right.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER, index=True)
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(15), unique=True)
+    secret_hash: Mapped[str | None] = mapped_column(String(255))
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
+    group: Mapped[str | None] = mapped_column(String(30))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    card_version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    ward: Mapped[Ward | None] = relationship()
+    registered_by: Mapped[User | None] = relationship(
+        foreign_keys=[registered_by_id], remote_side=[id]
+    )
+    consent_by: Mapped[User | None] = relationship(foreign_keys=[consent_by_id], remote_side=[id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot sign in
+        return self.deleted_at is None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.AMBASSADOR, Role.OFFICIAL, Role.ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class SignInFailure(db.Model):
+    """One refused sign-in, counted per phone number and per address to slow down guessing."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SignInFailure {self.key}>"

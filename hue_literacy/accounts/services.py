@@ -1,0 +1,275 @@
+"""Account rules: registration with consent, sign-in, sign-in cards, data export and deletion.
+
+Plain functions with explicit arguments; views parse the request, call these, and commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hue_literacy.access import Role
+from hue_literacy.accounts import throttle
+from hue_literacy.accounts.models import User
+from hue_literacy.accounts.phone import (
+    InputRefused,
+    check_new_password,
+    check_new_pin,
+    normalise_phone,
+)
+from hue_literacy.extensions import db
+from hue_literacy.models_base import utcnow
+from hue_literacy.wards.models import Ward
+
+DEFAULT_HASH_METHOD = "scrypt"
+# A hash to check against when the phone is unknown, so timing does not reveal which exist.
+_DUMMY_HASH = generate_password_hash("0000-not-a-real-pin", method="pbkdf2:sha256:1000")
+
+
+def hash_secret(secret: str, method: str = DEFAULT_HASH_METHOD) -> str:
+    return generate_password_hash(secret, method=method)
+
+
+def find_by_phone(phone: str) -> User | None:
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+@dataclass
+class SignInResult:
+    user: User | None = None
+    error: Any = None
+    wait_seconds: int = 0
+
+
+def sign_in(
+    raw_phone: str,
+    secret: str,
+    address: str | None,
+    policy: throttle.ThrottlePolicy,
+    staff: bool = False,
+) -> SignInResult:
+    """Check a phone number and PIN (or staff password), counting failures against guessing."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except InputRefused as refused:
+        return SignInResult(error=refused.message)
+    wait = throttle.seconds_to_wait(policy, phone, address)
+    if wait:
+        return SignInResult(error=_l("Too many wrong tries."), wait_seconds=wait)
+    user = find_by_phone(phone)
+    ok = check_password_hash(user.secret_hash if user and user.secret_hash else _DUMMY_HASH, secret)
+    if not user or not ok or not user.is_active:
+        throttle.record_failure(phone, address)
+        if staff:
+            return SignInResult(error=_l("This phone number and password do not match."))
+        return SignInResult(error=_l("This phone number and PIN do not match. Please try again."))
+    if staff != user.is_staff:
+        if staff:
+            return SignInResult(error=_l("This account is a learner: please use the PIN sign-in."))
+        return SignInResult(error=_l("Staff accounts sign in with a password on the staff page."))
+    throttle.clear_failures(phone)
+    return SignInResult(user=user)
+
+
+def _claim_phone(raw_phone: str, current: User | None = None) -> str:
+    phone = normalise_phone(raw_phone)
+    holder = find_by_phone(phone)
+    if holder is not None and holder is not current:
+        raise InputRefused(_l("This phone number is already registered."))
+    return phone
+
+
+def register_learner(
+    *,
+    full_name: str,
+    raw_phone: str,
+    pin: str,
+    ward: Ward,
+    group: str,
+    consent: bool,
+    registered_by: User | None,
+    birth_date: date | None = None,
+    locale: str | None = None,
+    now: datetime | None = None,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User:
+    """Create a learner account; refuse without the learner's consent to store their data.
+
+    `registered_by` is the ambassador who registered them (None when they signed up alone);
+    the consent is recorded with its date and who took it.
+    """
+    name = " ".join((full_name or "").split())
+    if len(name) < 2:
+        raise InputRefused(_l("Please write the learner's full name."))
+    if not consent:
+        raise InputRefused(
+            _l("We can only save the account when the learner agrees that we store their data.")
+        )
+    phone = _claim_phone(raw_phone)
+    pin = check_new_pin(pin)
+    now = now or utcnow()
+    learner = User(
+        role=Role.LEARNER,
+        full_name=name,
+        phone=phone,
+        secret_hash=hash_secret(pin, hash_method),
+        ward=ward,
+        group=group,
+        birth_date=birth_date,
+        locale=locale,
+        registered_by=registered_by,
+        consent_at=now,
+        created_at=now,
+    )
+    learner.consent_by = registered_by or learner
+    db.session.add(learner)
+    db.session.flush()
+    if registered_by is None:
+        learner.consent_by_id = learner.id
+    return learner
+
+
+def update_learner(
+    learner: User,
+    *,
+    full_name: str,
+    raw_phone: str,
+    group: str,
+    birth_date: date | None,
+    new_pin: str | None = None,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User:
+    """Change a learner's details; a new PIN is optional."""
+    name = " ".join((full_name or "").split())
+    if len(name) < 2:
+        raise InputRefused(_l("Please write the learner's full name."))
+    learner.phone = _claim_phone(raw_phone, current=learner)
+    learner.full_name = name
+    learner.group = group
+    learner.birth_date = birth_date
+    if new_pin:
+        learner.secret_hash = hash_secret(check_new_pin(new_pin), hash_method)
+    return learner
+
+
+def create_staff(
+    *,
+    role: Role,
+    full_name: str,
+    raw_phone: str,
+    password: str,
+    ward: Ward | None,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User:
+    """Create an ambassador or official (bound to a ward) or a city admin (no ward)."""
+    if role == Role.LEARNER:
+        raise ValueError("learners are created with register_learner()")
+    if role != Role.ADMIN and ward is None:
+        raise InputRefused(_l("Ambassadors and officials belong to one ward."))
+    phone = _claim_phone(raw_phone)
+    staff = User(
+        role=role,
+        full_name=" ".join(full_name.split()),
+        phone=phone,
+        secret_hash=hash_secret(check_new_password(password), hash_method),
+        ward=None if role == Role.ADMIN else ward,
+        consent_at=utcnow(),
+    )
+    db.session.add(staff)
+    db.session.flush()
+    staff.consent_by_id = staff.id
+    return staff
+
+
+# --- sign-in cards -------------------------------------------------------------------------
+
+CARD_SALT = "sign-in-card"
+
+
+def card_token(user: User, secret_key: str) -> str:
+    """A token for the QR on a learner's printed card; reprinting the card revokes old ones."""
+    return URLSafeSerializer(secret_key, salt=CARD_SALT).dumps([user.id, user.card_version])
+
+
+def user_from_card_token(token: str, secret_key: str) -> User | None:
+    """The learner a card belongs to, or None for a forged, revoked or deleted card."""
+    try:
+        user_id, version = URLSafeSerializer(secret_key, salt=CARD_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.card_version != version:
+        return None
+    if user.role != Role.LEARNER:
+        return None
+    return user
+
+
+def renew_card(user: User) -> None:
+    """Invalidate every printed card of this learner (lost card)."""
+    user.card_version += 1
+
+
+# --- personal data: export and deletion ----------------------------------------------------
+
+Exporter = Callable[[User], tuple[str, Any]]
+Eraser = Callable[[User], None]
+_exporters: list[Exporter] = []
+_erasers: list[Eraser] = []
+
+
+def register_personal_data(exporter: Exporter | None = None, eraser: Eraser | None = None):
+    """Let a feature add its own section to data exports and its own step to deletion."""
+    if exporter and exporter not in _exporters:
+        _exporters.append(exporter)
+    if eraser and eraser not in _erasers:
+        _erasers.append(eraser)
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """Everything stored about a person, as JSON-ready data."""
+    data: dict[str, Any] = {
+        "account": {
+            "id": user.id,
+            "role": str(user.role),
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "ward": user.ward.name if user.ward else None,
+            "group": user.group,
+            "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+            "language": user.locale,
+            "created_at": _iso(user.created_at),
+            "registered_by": user.registered_by.full_name if user.registered_by else None,
+            "consent": {
+                "given_at": _iso(user.consent_at),
+                "taken_by": user.consent_by.full_name if user.consent_by else None,
+            },
+        }
+    }
+    for exporter in _exporters:
+        key, value = exporter(user)
+        data[key] = value
+    return data
+
+
+def delete_account(user: User, now: datetime | None = None) -> None:
+    """Remove a person's personal data; keep an anonymous row for the ward's counts."""
+    for eraser in _erasers:
+        eraser(user)
+    user.full_name = None
+    user.phone = None
+    user.secret_hash = None
+    user.birth_date = None
+    user.locale = None
+    user.card_version += 1
+    user.deleted_at = now or utcnow()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

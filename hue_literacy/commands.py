@@ -1,0 +1,58 @@
+"""CLI commands: `flask wards seed`, `flask demo seed`, `flask admin create`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from hue_literacy.access import Role
+from hue_literacy.accounts import services as accounts
+from hue_literacy.accounts.phone import InputRefused
+from hue_literacy.extensions import db
+from hue_literacy.wards.services import seed_wards
+
+wards_cli = AppGroup("wards", help="Hue's wards (data, not code).")
+demo_cli = AppGroup("demo", help="A demo ward with demo accounts.")
+admin_cli = AppGroup("admin", help="City administrators.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (wards_cli, demo_cli, admin_cli):
+        app.cli.add_command(group)
+
+
+@wards_cli.command("seed")
+def wards_seed() -> None:
+    """Add Hue's wards from the seed list."""
+    added = seed_wards()
+    db.session.commit()
+    click.echo(f"{added} ward(s) added.")
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Create the demo ward's accounts (idempotent) and print them."""
+    from hue_literacy.demo import seed_demo
+
+    seed_wards()
+    accounts_made = seed_demo(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    db.session.commit()
+    click.echo("Demo accounts (ward Phú Xuân unless noted):")
+    for line in accounts_made:
+        click.echo("  " + line)
+
+
+@admin_cli.command("create")
+@click.option("--name", prompt=True)
+@click.option("--phone", prompt=True)
+@click.password_option()
+def admin_create(name: str, phone: str, password: str) -> None:
+    """Create a city administrator."""
+    try:
+        accounts.create_staff(
+            role=Role.ADMIN, full_name=name, raw_phone=phone, password=password, ward=None
+        )
+    except InputRefused as refused:
+        raise click.ClickException(str(refused.message)) from None
+    db.session.commit()
+    click.echo(f"Admin {name} created.")

@@ -1,0 +1,91 @@
+"""Configuration: defaults here, overridden by instance/config.py, then by HUE_* variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Production defaults: secure cookies, SQLite in the instance folder unless DATABASE_URL."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CONTENT_DIR = str(PROJECT_ROOT / "content")
+    STATIC_DIR = str(PROJECT_ROOT / "static")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "hue_session"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=180)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    WTF_CSRF_TIME_LIMIT = None  # no time limits: a learner may take an hour on a form
+
+    # Sign-in throttling: failures allowed inside the window, per phone number and per address.
+    SIGNIN_WINDOW = timedelta(minutes=15)
+    SIGNIN_MAX_FAILURES_PER_PHONE = 5
+    SIGNIN_MAX_FAILURES_PER_ADDRESS = 30
+    # Behind a reverse proxy set HUE_TRUSTED_PROXIES=1 so the client's address is used.
+    TRUSTED_PROXIES = 0
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=12)
+
+
+class TestConfig(Config):
+    """Test runs: fast hashing, no HTTPS, database from TEST_DATABASE_URL or a temp SQLite."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - only for tests
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def load_config(app, config: dict | None) -> None:
+    """Layer the configuration: class defaults, instance/config.py, HUE_* env, then `config`."""
+    app.config.from_object(Config)
+    if config and config.get("TESTING"):
+        app.config.from_object(TestConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("HUE")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if config:
+        app.config.update(config)
+
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        uri = "sqlite:///" + str(Path(app.instance_path) / "hue_literacy.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def normalise_database_url(uri: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// URLs as most hosts hand them out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix):]
+    return uri
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Keep one random key per installation so sessions and sign-in cards survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -1,0 +1,1 @@
+"""Versioned lesson content and the city's competency framework, loaded and validated as data."""

@@ -1,0 +1,28 @@
+"""`flask content check`: validate the content folder and report every problem."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+content_cli = AppGroup("content", help="Lesson content and the competency framework.")
+
+
+@content_cli.command("check")
+@click.option("--dir", "content_dir", type=click.Path(path_type=Path), default=None,
+              help="Content folder to check (default: the app's CONTENT_DIR).")
+def check(content_dir: Path | None) -> None:
+    """Validate every content file; exit with status 1 and list the problems if any."""
+    from hue_literacy.content.release import load_release
+    from hue_literacy.content.errors import ContentError
+
+    folder = content_dir or Path(current_app.config["CONTENT_DIR"])
+    try:
+        release = load_release(folder)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(f"ERROR {problem}", err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s) in {folder}") from None
+    click.echo(release.summary())

@@ -1,0 +1,1 @@
+"""Learners as staff see them: register on a learner's behalf, edit, print a sign-in card."""

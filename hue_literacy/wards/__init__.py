@@ -1,0 +1,1 @@
+"""Wards of Hue City: data, not code."""

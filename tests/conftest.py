@@ -1,0 +1,104 @@
+"""Fixtures: an app per test on SQLite (default) or PostgreSQL (TEST_DATABASE_URL)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from hue_literacy import create_app
+from hue_literacy.extensions import db
+from hue_literacy.wards.services import seed_wards
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def make_app(database_url: str, **overrides):
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Create every table once per test session."""
+    app = make_app(database_url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
+def empty_all_tables() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_schema, database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        empty_all_tables()
+        seed_wards()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app and request context, for calling services directly."""
+    with app.test_request_context():
+        yield app
+
+
+class AuthActions:
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def sign_in(self, phone: str, pin: str, follow: bool = False):
+        return self._client.post(
+            "/sign-in", data={"phone": phone, "pin": pin}, follow_redirects=follow
+        )
+
+    def staff_sign_in(self, phone: str, password: str, follow: bool = False):
+        return self._client.post(
+            "/staff/sign-in", data={"phone": phone, "password": password},
+            follow_redirects=follow,
+        )
+
+    def as_user(self, user) -> None:
+        """Sign in without the form (for tests about what comes after signing in)."""
+        with self._client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
