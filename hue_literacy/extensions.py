@@ -11,7 +11,8 @@ class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
 
-db = SQLAlchemy(model_class=Base)
+# Views commit once at the end of a request; objects stay readable after it.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

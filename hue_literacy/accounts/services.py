@@ -127,7 +127,7 @@ def register_learner(
         consent_at=now,
         created_at=now,
     )
-    learner.consent_by = registered_by or learner
+    learner.consent_by = registered_by
     db.session.add(learner)
     db.session.flush()
     if registered_by is None:

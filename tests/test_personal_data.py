@@ -1,0 +1,66 @@
+"""A learner or their ambassador can download all stored data and delete the account."""
+import json
+
+from sqlalchemy import func, select
+
+from hue_literacy.access import Role
+from hue_literacy.accounts.models import User
+from hue_literacy.extensions import db
+from tests.factories import TEST_PIN, AmbassadorFactory, LearnerFactory
+
+
+def test_learner_downloads_everything_stored_about_them(app, client, auth):
+    with app.app_context():
+        ambassador = AmbassadorFactory(full_name="Lê Thị Hoa")
+        learner = LearnerFactory(full_name="Nguyễn Thị Hạnh", phone="0912345678",
+                                 registered_by=ambassador, consent_by=ambassador)
+        db.session.commit()
+    auth.as_user(learner)
+    response = client.get("/me/data.json")
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["full_name"] == "Nguyễn Thị Hạnh"
+    assert data["account"]["phone"] == "0912345678"
+    assert data["account"]["consent"]["taken_by"] == "Lê Thị Hoa"
+    assert data["account"]["consent"]["given_at"]
+
+
+def test_deletion_removes_personal_data_but_keeps_the_wards_count(app, client, auth):
+    with app.app_context():
+        learner = LearnerFactory(full_name="Nguyễn Thị Hạnh", phone="0912345678")
+        db.session.commit()
+    auth.as_user(learner)
+    client.post("/me/delete", data={"confirm": "yes"})
+    with app.app_context():
+        stored = db.session.get(User, learner.id)
+        assert stored.full_name is None and stored.phone is None and stored.secret_hash is None
+        assert stored.deleted_at is not None and stored.ward_id is not None
+        count = db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.LEARNER)
+        )
+        assert count == 1
+    assert auth.sign_in("0912345678", TEST_PIN).status_code == 200  # cannot sign in again
+    assert client.get("/me/data").status_code == 302
+
+
+def test_deletion_needs_the_confirmation_box(app, client, auth):
+    with app.app_context():
+        learner = LearnerFactory()
+        db.session.commit()
+    auth.as_user(learner)
+    page = client.post("/me/delete", data={})
+    assert page.status_code == 200
+    with app.app_context():
+        assert db.session.get(User, learner.id).deleted_at is None
+
+
+def test_ambassador_deletes_a_learner_of_their_ward(app, client, auth):
+    with app.app_context():
+        ambassador = AmbassadorFactory()
+        learner = LearnerFactory(phone="0912345678")
+        db.session.commit()
+    auth.as_user(ambassador)
+    client.post(f"/learners/{learner.id}/delete", data={"confirm": "yes"})
+    with app.app_context():
+        assert db.session.get(User, learner.id).phone is None
+    assert client.get(f"/learners/{learner.id}").status_code == 404
