@@ -13,7 +13,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
-	$(BIN)/pybabel compile -q -d hue_literacy/translations
+	$(BIN)/pybabel compile -d hue_literacy/translations
 
 system-deps:
 	bash scripts/install-system-deps.sh
