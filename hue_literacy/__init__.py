@@ -41,11 +41,15 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.accounts import views as accounts
     from hue_literacy.learners import views as learners
     from hue_literacy.main import views as main
+    from hue_literacy.offline import views as offline
+    from hue_literacy.sync import views as sync
 
     static_files.init_app(app)
     accounts.init_app(app)
     learners.init_app(app)
     main.init_app(app)
+    sync.init_app(app)
+    offline.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,11 +15,16 @@ def _file_hash(path: str, mtime: float) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+def file_hash(path: Path) -> str:
+    """Short hash of a file's content (cached until the file changes)."""
+    return _file_hash(str(path), path.stat().st_mtime)
+
+
 def asset_url(filename: str) -> str:
     """URL of a static file with a hash of its content, so phones can cache it for a year."""
     path = Path(current_app.config["STATIC_DIR"]) / filename
     try:
-        version = _file_hash(str(path), path.stat().st_mtime)
+        version = file_hash(path)
     except FileNotFoundError:
         return url_for("static", filename=filename)
     return url_for("static", filename=filename, v=version)

@@ -1,0 +1,65 @@
+"""What a phone must precache to open every lesson of one language with the network off.
+
+The cache key is a hash of the content release and of every static file, so a new content
+release or a new version of the app's code makes phones build a fresh cache beside the old
+one and switch to it only when it is complete.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from hue_literacy.static_files import file_hash
+
+STATIC_PATTERNS = ("css/*.css", "js/**/*.js", "icons/*.svg", "icons/*.png", "vendor/**/*.js")
+
+
+def static_files(static_dir: Path) -> list[Path]:
+    found: set[Path] = set()
+    for pattern in STATIC_PATTERNS:
+        found.update(path for path in static_dir.glob(pattern) if path.is_file())
+    return sorted(found)
+
+
+def static_urls(static_dir: Path) -> list[str]:
+    """Each static file twice: with its content hash (as pages link it) and plain (as ES
+    modules import each other)."""
+    urls = []
+    for path in static_files(static_dir):
+        relative = path.relative_to(static_dir).as_posix()
+        urls.append(f"/static/{relative}?v={file_hash(path)}")
+        urls.append(f"/static/{relative}")
+    return urls
+
+
+def cache_key(content_hash: str, static_dir: Path, lang: str) -> str:
+    digest = hashlib.sha256(f"{content_hash}:{lang}".encode())
+    for path in static_files(static_dir):
+        digest.update(path.relative_to(static_dir).as_posix().encode())
+        digest.update(file_hash(path).encode())
+    return digest.hexdigest()[:16]
+
+
+def lesson_urls(release, lang: str) -> list[str]:
+    """The catalogue, every lesson page, its practice QR codes and its media files."""
+    urls = [f"/learn/{lang}/"]
+    for lesson in release.lessons[lang].values():
+        urls.append(f"/learn/{lang}/{lesson.id}")
+        for step in lesson.steps:
+            if step.type == "scan":
+                urls.append(
+                    f"/learn/practice-qr/{lesson.id}/{step.id}.svg?v={release.content_hash[:12]}"
+                )
+            for media in (getattr(step, "audio", None), getattr(step, "image", None)):
+                if media:
+                    urls.append(f"/learn/media/{lang}/{media}")
+    return urls
+
+
+def precache_manifest(release, static_dir: Path, lang: str) -> dict:
+    return {
+        "lang": lang,
+        "content_hash": release.content_hash,
+        "cache_key": cache_key(release.content_hash, static_dir, lang),
+        "urls": lesson_urls(release, lang) + static_urls(static_dir),
+    }

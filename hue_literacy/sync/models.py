@@ -1,0 +1,39 @@
+"""The ProgressEvent table: one row per answer, step, hint or completion made on a phone."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hue_literacy.extensions import db
+from hue_literacy.models_base import utcnow
+
+
+class ProgressEvent(db.Model):
+    """A learner's action in a lesson, keyed by the UUID the phone gave it.
+
+    Stored against the stable lesson id and the lesson version it was made on, so progress
+    made before a lesson changed stays valid and visible.
+    """
+
+    __tablename__ = "progress_events"
+    __table_args__ = (
+        Index("ix_progress_events_learner_lesson", "learner_id", "lesson_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    lesson_id: Mapped[str] = mapped_column(String(80))
+    lesson_version: Mapped[int] = mapped_column(Integer)
+    step_id: Mapped[str | None] = mapped_column(String(80))
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    hint_used: Mapped[bool] = mapped_column(Boolean, default=False)
+    answer: Mapped[dict | list | str | None] = mapped_column(JSON)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ProgressEvent {self.event_id} {self.kind} {self.lesson_id}>"

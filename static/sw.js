@@ -1,0 +1,121 @@
+// Service worker: lessons and the app shell precached per language, keyed by a hash of the
+// content release and the static files. A new release is downloaded into a new cache beside
+// the old one (cache.addAll is all-or-nothing) and the pointer switches only when it is
+// complete, so an old cache never mixes with a new one. Queued progress is sent by
+// Background Sync where the browser has it.
+import { flush } from '/static/js/outbox.js';
+
+const META = 'hue-meta';
+const PREFIX = 'hue-content-';
+
+async function readPointer(lang) {
+  const meta = await caches.open(META);
+  const response = await meta.match(`/__pointer/${lang}`);
+  return response ? response.json() : null;
+}
+
+async function writePointer(lang, pointer) {
+  const meta = await caches.open(META);
+  await meta.put(`/__pointer/${lang}`, new Response(JSON.stringify(pointer), {
+    headers: { 'Content-Type': 'application/json' },
+  }));
+}
+
+async function currentCaches() {
+  const names = [];
+  for (const lang of ['vi', 'en']) {
+    const pointer = await readPointer(lang);
+    if (pointer) names.push(pointer.cache);
+  }
+  return names;
+}
+
+let updating = {};
+
+/** Make sure the cache for `lang` matches the server's release; returns the pointer. */
+async function updateContent(lang) {
+  if (updating[lang]) return updating[lang];
+  updating[lang] = (async () => {
+    const response = await fetch(`/offline/${lang}/precache.json`, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`precache list: ${response.status}`);
+    const manifest = await response.json();
+    const name = PREFIX + lang + '-' + manifest.cache_key;
+    const current = await readPointer(lang);
+    if (current && current.cache === name) return current;
+    await caches.delete(name); // a half-built cache from an interrupted attempt
+    const cache = await caches.open(name);
+    try {
+      await cache.addAll(manifest.urls.map((url) => new Request(url, { credentials: 'same-origin', cache: 'reload' })));
+    } catch (error) {
+      await caches.delete(name);
+      throw error;
+    }
+    const pointer = { cache: name, content_hash: manifest.content_hash, lang, at: Date.now() };
+    await writePointer(lang, pointer);
+    for (const old of await caches.keys()) {
+      if (old.startsWith(PREFIX + lang + '-') && old !== name) await caches.delete(old);
+    }
+    await broadcast({ type: 'content-ready', lang, content_hash: manifest.content_hash });
+    return pointer;
+  })().finally(() => { delete updating[lang]; });
+  return updating[lang];
+}
+
+async function broadcast(message) {
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
+}
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'update-content' && (data.lang === 'vi' || data.lang === 'en')) {
+    event.waitUntil(updateContent(data.lang).then(
+      (pointer) => event.source && event.source.postMessage({ type: 'content-status', ok: true, ...pointer }),
+      (error) => event.source && event.source.postMessage({ type: 'content-status', ok: false, error: String(error) }),
+    ));
+  } else if (data.type === 'flush') {
+    event.waitUntil(flush());
+  }
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'hue-outbox') event.waitUntil(flush());
+});
+
+async function fromCaches(request) {
+  for (const name of await currentCaches()) {
+    const cache = await caches.open(name);
+    const hit = await cache.match(request);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+function offlineFallbackLang(url) {
+  const match = url.pathname.match(/^\/learn\/(vi|en)\//);
+  return match ? match[1] : 'vi';
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  const precached = url.pathname.startsWith('/learn/') || url.pathname.startsWith('/static/');
+  if (precached) {
+    // Cache first: lesson pages and assets are versioned by the release the cache was built for.
+    event.respondWith(fromCaches(request).then((hit) => hit || fetch(request)));
+    return;
+  }
+  if (request.mode === 'navigate') {
+    // Other pages (home, sign-in, staff pages) come fresh from the network; offline, the
+    // lesson catalogue opens instead so the learner can keep practising.
+    event.respondWith(fetch(request).catch(async () => {
+      const lang = offlineFallbackLang(url);
+      return (await fromCaches(new Request(`/learn/${lang}/`))) ||
+        new Response('Offline', { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    }));
+  }
+});
