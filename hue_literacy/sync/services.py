@@ -20,6 +20,7 @@ from hue_literacy.models_base import utcnow
 from hue_literacy.sync.models import ProgressEvent
 
 MAX_BATCH = 500
+CANONICAL_LANG = "vi"  # lesson ids, versions and step ids are the same in every language
 MAX_ANSWER_BYTES = 500
 EARLIEST = datetime(2025, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)  # phones' clocks are often wrong by hours
@@ -112,7 +113,7 @@ def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
     if kind not in KINDS:
         raise Refused("unknown_type")
     lesson_id = raw.get("lesson_id")
-    lesson = release.lesson(release.default_lang, lesson_id) if isinstance(lesson_id, str) else None
+    lesson = release.lesson(CANONICAL_LANG, lesson_id) if isinstance(lesson_id, str) else None
     if lesson is None:
         raise Refused("unknown_lesson")
     version = raw.get("lesson_version")
