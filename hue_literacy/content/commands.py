@@ -15,8 +15,8 @@ content_cli = AppGroup("content", help="Lesson content and the competency framew
               help="Content folder to check (default: the app's CONTENT_DIR).")
 def check(content_dir: Path | None) -> None:
     """Validate every content file; exit with status 1 and list the problems if any."""
-    from hue_literacy.content.release import load_release
     from hue_literacy.content.errors import ContentError
+    from hue_literacy.content.release import load_release
 
     folder = content_dir or Path(current_app.config["CONTENT_DIR"])
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,15 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 # Dates stay text ("2026-11-01"): the checker validates them and JSON can carry them.
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+# Only true/false are booleans (as in YAML 1.2): an option `id: no` or `id: yes` stays text.
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class Problems:
@@ -103,6 +113,9 @@ def load_yaml_with_lines(path: Path, problems: Problems) -> Any:
         line = mark.line + 1 if mark else None
         reason = getattr(error, "problem", None) or str(error)
         problems.add(path, "(syntax)", f"not valid YAML: {reason}", line)
+        return None
+    if data is None:
+        problems.add(path, "(file)", "file is empty; expected a mapping of fields")
         return None
     if not isinstance(data, dict):
         problems.add(path, "(file)", "expected a mapping of fields at the top level")
@@ -155,7 +168,11 @@ class Checker:
         value = self._required(key, required, what)
         if value is None:
             return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, bool):
+            self.problem(key, f"expected {what}, found {str(value).lower()} (put the text in "
+                         "quotes)")
+            return ""
+        if not isinstance(value, str | int | float):
             self.problem(key, f"expected {what}, found {type(value).__name__}")
             return ""
         text = str(value).strip()
@@ -165,7 +182,10 @@ class Checker:
             self.problem(key, f"'{text}' is not valid; expected {what}")
         return text
 
-    def integer(self, key: str, required: bool = True, minimum: int | None = None) -> int:
+    def integer(
+        self, key: str, required: bool = True, minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int:
         value = self._required(key, required, "a whole number")
         if value is None:
             return 0
@@ -174,6 +194,8 @@ class Checker:
             return 0
         if minimum is not None and value < minimum:
             self.problem(key, f"expected a whole number of at least {minimum}, found {value}")
+        elif maximum is not None and value > maximum:
+            self.problem(key, f"expected a whole number of at most {maximum}, found {value}")
         return value
 
     def boolean(self, key: str, default: bool = False) -> bool:
@@ -194,25 +216,88 @@ class Checker:
             return {}
         return value
 
-    def list(self, key: str, required: bool = True, min_items: int = 1) -> list:
+    def list(
+        self, key: str, required: bool = True, min_items: int = 1, max_items: int | None = None
+    ) -> list:
         value = self._required(key, required, "a list")
         if value is None:
             return []
         if not isinstance(value, list):
             self.problem(key, "expected a list")
             return []
-        if len(value) < min_items:
+        if max_items is not None and not min_items <= len(value) <= max_items:
+            self.problem(
+                key, f"expected {min_items} to {max_items} items, found {len(value)}"
+            )
+        elif len(value) < min_items:
             self.problem(key, f"expected at least {min_items} item(s), found {len(value)}")
+        return value
+
+    def section(self, key: str) -> Checker | None:
+        """A checker for the mapping under `key`, or None (with a problem) if it is not one."""
+        value = self.mapping(key)
+        if not isinstance(self.data.get(key), dict):
+            return None
+        if not value:
+            self.problem(key, "is empty; expected a mapping of fields")
+            return None
+        return self.sub(value, self.field_name(key))
+
+    def each(
+        self, key: str, required: bool = True, min_items: int = 1, max_items: int | None = None
+    ) -> list[tuple[int, Checker]]:
+        """Check a list of mappings; return a checker for each item that is a mapping."""
+        items = self.list(key, required, min_items, max_items)
+        lines = getattr(items, "item_lines", [])
+        checkers = []
+        for index, item in enumerate(items):
+            prefix = f"{self.field_name(key)}[{index}]"
+            if isinstance(item, dict):
+                checkers.append((index, self.sub(item, prefix)))
+                continue
+            line = lines[index] if index < len(lines) else self.line_of(key)
+            found = "an empty item" if item is None else f"'{item}'"
+            self.problems.add(self.path, prefix, f"expected a mapping of fields, found {found}",
+                              line)
+        return checkers
+
+    def item_line(self, key: str, index: int) -> int | None:
+        """Line of item `index` of the list under `key` (the list's line if unknown)."""
+        lines = getattr(self.data.get(key), "item_lines", None)
+        if lines and index < len(lines):
+            return lines[index]
+        return self.line_of(key)
+
+    def one_of(self, key: str, allowed: tuple[str, ...], required: bool = True) -> str:
+        """A text that must be one of `allowed`."""
+        what = "one of " + ", ".join(allowed)
+        value = self.string(key, required, what=what)
+        if value and value not in allowed:
+            self.problem(key, f"'{value}' is not valid; expected {what}")
+            return ""
+        return value
+
+    def date(self, key: str, required: bool = True) -> str:
+        """A calendar date written YYYY-MM-DD, kept as text."""
+        what = "a date written YYYY-MM-DD"
+        value = self.string(key, required, pattern=r"\d{4}-\d{2}-\d{2}", what=what)
+        if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                self.problem(key, f"'{value}' is not a real date; expected {what}")
+                return ""
         return value
 
     def string_list(self, key: str, required: bool = True) -> list[str]:
         items = self.list(key, required)
         good = []
-        for item in items:
+        for index, item in enumerate(items):
             if isinstance(item, str) and item.strip():
                 good.append(item.strip())
             else:
-                self.problem(key, f"expected a list of texts, found '{item}'")
+                self.problem(key, f"expected a list of texts, found '{item}'",
+                             self.item_line(key, index))
         return good
 
     def texts(self, key: str, langs: tuple[str, ...] = ("vi", "en")) -> dict[str, str]:
