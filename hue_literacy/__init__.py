@@ -41,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy import static_files
     from hue_literacy.accounts import views as accounts
     from hue_literacy.learners import views as learners
+    from hue_literacy.lessons import views as lessons
     from hue_literacy.main import views as main
     from hue_literacy.offline import views as offline
     from hue_literacy.sync import views as sync
@@ -48,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     static_files.init_app(app)
     accounts.init_app(app)
     learners.init_app(app)
+    lessons.init_app(app)
     main.init_app(app)
     sync.init_app(app)
     offline.init_app(app)

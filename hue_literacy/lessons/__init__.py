@@ -1,0 +1,1 @@
+"""The lesson catalogue and player: one step per screen, practice QR codes."""
