@@ -2,22 +2,14 @@
 // language cached, sends queued progress when the network returns, and shows the
 // "offline / waiting to send N / all sent" line in words an older person understands.
 import { flush, pendingCount, subscribe } from './outbox.js';
+import { freshSession, learnerOf } from './session.js';
 
 const statusLine = document.getElementById('sync-status');
 const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
 let userId = null;
 
 async function whoIsSignedIn() {
-  try {
-    const response = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' });
-    if (response.ok) {
-      const session = await response.json();
-      userId = session.signed_in && session.role === 'learner' ? session.user_id : null;
-    }
-  } catch { /* offline: keep the last known learner */
-    userId = Number(localStorage.getItem('hue-last-learner')) || null;
-  }
-  if (userId) localStorage.setItem('hue-last-learner', String(userId));
+  userId = learnerOf(await freshSession());
   return userId;
 }
 
