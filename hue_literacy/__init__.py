@@ -25,12 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from hue_literacy import database, i18n, security
     from hue_literacy.content import access as content
-    from hue_literacy.extensions import csrf, db, login_manager, migrate
+    from hue_literacy.extensions import compress, csrf, db, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -39,6 +39,12 @@ class Config:
     # Behind a reverse proxy set HUE_TRUSTED_PROXIES=1 so the client's address is used.
     TRUSTED_PROXIES = 0
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=12)
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 512
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "text/javascript", "application/javascript",
+        "application/json", "application/manifest+json", "image/svg+xml", "text/plain",
+    ]
 
 
 class TestConfig(Config):

@@ -30,12 +30,20 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+def send_static(filename: str, max_age: int):
+    """A file of static/, buffered: static files are small, so they are compressed in one
+    piece and the file is closed with the response (the streaming compressor leaves it open)."""
+    response = send_from_directory(current_app.config["STATIC_DIR"], filename, max_age=max_age)
+    response.direct_passthrough = False
+    response.make_sequence()
+    return response
+
+
 def init_app(app: Flask) -> None:
     def static(filename: str):
         from flask import request
 
-        max_age = LONG_CACHE if request.args.get("v") else 3600
-        return send_from_directory(app.config["STATIC_DIR"], filename, max_age=max_age)
+        return send_static(filename, max_age=LONG_CACHE if request.args.get("v") else 3600)
 
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=static)
     app.jinja_env.globals["asset_url"] = asset_url

@@ -85,9 +85,11 @@ self.addEventListener('sync', (event) => {
 });
 
 async function fromCaches(request) {
+  // Everything in a content cache belongs to one release, so the ?v= of static files and
+  // practice codes need not match (modules import each other without it).
   for (const name of await currentCaches()) {
     const cache = await caches.open(name);
-    const hit = await cache.match(request);
+    const hit = await cache.match(request, { ignoreSearch: true });
     if (hit) return hit;
   }
   return null;

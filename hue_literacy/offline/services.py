@@ -22,14 +22,12 @@ def static_files(static_dir: Path) -> list[Path]:
 
 
 def static_urls(static_dir: Path) -> list[str]:
-    """Each static file twice: with its content hash (as pages link it) and plain (as ES
-    modules import each other)."""
-    urls = []
-    for path in static_files(static_dir):
-        relative = path.relative_to(static_dir).as_posix()
-        urls.append(f"/static/{relative}?v={file_hash(path)}")
-        urls.append(f"/static/{relative}")
-    return urls
+    """Each static file once, with its content hash as pages link it; the service worker
+    matches the plain URLs that ES modules import ignoring the query."""
+    return [
+        f"/static/{path.relative_to(static_dir).as_posix()}?v={file_hash(path)}"
+        for path in static_files(static_dir)
+    ]
 
 
 def cache_key(content_hash: str, static_dir: Path, lang: str) -> str:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, send_from_directory, url_for
+from flask import Blueprint, Flask, abort, current_app, jsonify, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from hue_literacy.content.access import release
 from hue_literacy.offline.services import precache_manifest
+from hue_literacy.static_files import send_static
 
 bp = Blueprint("offline", __name__)
 
@@ -20,7 +21,7 @@ def init_app(app: Flask) -> None:
 @bp.route("/sw.js")
 def service_worker():
     """Served from the root so that it controls every page of the site."""
-    response = send_from_directory(current_app.config["STATIC_DIR"], "sw.js", max_age=0)
+    response = send_static("sw.js", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response
