@@ -41,19 +41,27 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hue_literacy import static_files
     from hue_literacy.accounts import views as accounts
+    from hue_literacy.certificates import views as certificates
+    from hue_literacy.classes import views as classes
+    from hue_literacy.households import views as households
     from hue_literacy.learners import views as learners
     from hue_literacy.lessons import views as lessons
     from hue_literacy.main import views as main
     from hue_literacy.offline import views as offline
+    from hue_literacy.progress import views as progress
     from hue_literacy.sync import views as sync
 
     static_files.init_app(app)
     accounts.init_app(app)
+    households.init_app(app)
     learners.init_app(app)
     lessons.init_app(app)
     main.init_app(app)
     sync.init_app(app)
     offline.init_app(app)
+    progress.init_app(app)
+    classes.init_app(app)
+    certificates.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,6 +38,9 @@ class Config:
     SIGNIN_MAX_FAILURES_PER_ADDRESS = 30
     # Behind a reverse proxy set HUE_TRUSTED_PROXIES=1 so the client's address is used.
     TRUSTED_PROXIES = 0
+    # Public address printed in certificate QR codes (e.g. https://hocso.hue.gov.vn); without it
+    # the address the official used (maybe the ward office's LAN) is printed.
+    CERTIFICATE_BASE_URL: str | None = None
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=12)
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 512

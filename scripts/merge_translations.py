@@ -34,11 +34,14 @@ def main() -> int:
     for message in catalogue:
         if not message.id:
             continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
-        if key in mapping and (not message.string or message.fuzzy):
-            message.string = mapping[key]
+        plural = not isinstance(message.id, str)
+        key = message.id[0] if plural else message.id  # plurals are keyed by the singular
+        empty = not all(message.string) if plural else not message.string
+        if key in mapping and (empty or message.fuzzy):
+            text = mapping[key]
+            message.string = (text,) * catalogue.num_plurals if plural else text
             message.flags.discard("fuzzy")
-        elif not message.string or message.fuzzy:
+        elif empty or message.fuzzy:
             missing.append(key)
     with po_path.open("wb") as handle:
         write_po(handle, catalogue, width=100, omit_header=False)

@@ -233,3 +233,17 @@ def test_random_batches_store_every_valid_event_exactly_once(app, client, learne
             else:
                 assert result["status"] == "refused"
     assert stored_count(app) == len(seen)
+
+
+def test_times_with_an_offset_are_stored_in_utc(app, client, learner, step_id):
+    post(client, [an_event(step_id=step_id, occurred_at="2026-11-20T09:00:00+07:00")])
+    with app.app_context():
+        stored = db.session.scalar(select(ProgressEvent.occurred_at))
+    assert (stored.hour, stored.minute) == (2, 0)
+
+
+def test_events_are_in_the_learners_data_download(app, client, learner, step_id):
+    event = an_event(step_id=step_id)
+    post(client, [event])
+    data = client.get("/me/data.json").get_json()
+    assert [e["id"] for e in data["progress_events"]] == [event["id"]]

@@ -55,6 +55,9 @@ def register():
     form.group.choices = framework().group_choices()
     is_admin = current_user.role == Role.ADMIN
     form.ward.choices = [(ward.id, ward.name) for ward in all_wards()] if is_admin else []
+    if request.method == "GET":  # prefilled from a household member's page
+        form.full_name.data = request.args.get("full_name", "")[:120] or None
+        form.phone.data = request.args.get("phone", "")[:20] or None
     error = None
     if form.validate_on_submit():
         ward = db.session.get(Ward, form.ward.data) if is_admin else current_user.ward

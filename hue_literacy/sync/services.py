@@ -96,7 +96,7 @@ def parse_time(value: Any, now: datetime) -> datetime:
         moment = moment.replace(tzinfo=UTC)
     if moment < EARLIEST or moment > now + FUTURE_SLACK:
         raise Refused("bad_time")
-    return moment
+    return moment.astimezone(UTC)  # SQLite drops offsets: store every time in UTC
 
 
 def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
@@ -216,6 +216,28 @@ def existing_owners(event_ids: set[str]) -> dict[str, int]:
         )
     )
     return {event_id: learner_id for event_id, learner_id in found}
+
+
+def export_events(user) -> tuple[str, list[dict]]:
+    """The learner's progress events for their personal-data download.
+
+    Events stay after an account is deleted: once the account row is anonymous they are
+    only the ward's anonymous counts (answers never hold what a learner typed).
+    """
+    return "progress_events", [
+        {
+            "id": event.event_id,
+            "type": event.kind,
+            "lesson_id": event.lesson_id,
+            "lesson_version": event.lesson_version,
+            "step_id": event.step_id,
+            "correct": event.correct,
+            "hint_used": event.hint_used,
+            "answer": event.answer,
+            "occurred_at": event.occurred_at.isoformat(),
+        }
+        for event in events_of(user.id)
+    ]
 
 
 def events_of(learner_id: int) -> list[ProgressEvent]:

@@ -23,8 +23,11 @@ MAX_BODY = 512 * 1024
 
 
 def init_app(app: Flask) -> None:
+    from hue_literacy.accounts.services import register_personal_data
+
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    register_personal_data(exporter=services.export_events)
 
 
 def _error(status: int, code: str, message: str):

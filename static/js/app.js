@@ -20,7 +20,8 @@ async function showStatus() {
   let state;
   if (!navigator.onLine) {
     state = 'offline';
-    text = waiting ? statusLine.dataset.offlineWaiting.replace('{n}', waiting) : statusLine.dataset.offline;
+    if (waiting) text = statusLine.dataset.offlineWaiting.replace('{n}', waiting);
+    else text = userId ? statusLine.dataset.offline : statusLine.dataset.offlineStaff;
   } else if (waiting) {
     state = 'waiting';
     text = statusLine.dataset.waiting.replace('{n}', waiting);

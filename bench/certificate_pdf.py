@@ -1,0 +1,126 @@
+"""Certificate PDFs: one certificate, then a ward's batch of 500 in one PDF (goal: under 15 s).
+
+Issues the certificates in a throw-away SQLite database first (not timed), then times what
+the pages do: load, build the printed data, render with WeasyPrint. Prints wall and CPU
+seconds, pages and sizes. Run: .venv/bin/python bench/certificate_pdf.py [--count 500]
+[--profile basic|trader|full] [--lang vi|en] [--out DIR] (to keep the PDFs and look at them).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOAL_SECONDS = 15.0
+
+
+def build(app, count: int, profile_id: str) -> int:
+    """Issue `count` certificates in Phú Xuân; returns the ward id."""
+    from werkzeug.security import generate_password_hash
+
+    from hue_literacy.accounts.models import User
+    from hue_literacy.certificates import services
+    from hue_literacy.certificates.eligibility import AssessmentResult, decide
+    from hue_literacy.content.access import framework
+    from hue_literacy.extensions import db
+    from hue_literacy.models_base import utcnow
+    from hue_literacy.wards.services import seed_wards, ward_by_code
+
+    group = {"basic": "elderly", "trader": "trader", "full": "student"}[profile_id]
+    secret = generate_password_hash("2580", method="pbkdf2:sha256:1000")
+    given = ["Thị Hoa", "Văn Lộc", "Thị Xuân Hương", "Đức Thắng", "Thị Ánh Nguyệt", "Văn Ổn"]
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi"]
+    with app.test_request_context():
+        seed_wards()
+        ward = ward_by_code("PHUXUAN")
+        official = User(role="official", full_name="Trần Văn Bình", phone="0800000001",
+                        secret_hash=secret, ward=ward, consent_at=utcnow())
+        db.session.add(official)
+        content = framework()
+        profile = content.profile(profile_id)
+        for number in range(count):
+            learner = User(
+                role="learner", phone=f"09{number:08d}", secret_hash=secret, ward=ward,
+                group=group, consent_at=utcnow(),
+                birth_date=date(1940 + number % 30, 1 + number % 12, 1 + number % 28),
+                full_name=f"{families[number % 10]} {given[number % 6]}",
+            )
+            db.session.add(learner)
+            db.session.flush()
+            ready = decide(profile.id, profile.competency_ids, profile.competency_ids,
+                           [AssessmentResult(comp, "alone", official.id, official.full_name)
+                            for comp in profile.competency_ids])
+            services.issue_certificate(learner, official, content, ready, date(2026, 3, 14))
+        db.session.commit()
+        return ward.id
+
+
+def render(app, ward_id: int, lang: str, limit: int | None) -> tuple[bytes, float, float]:
+    """Render the ward's batch (or its first certificate) as the batch page does."""
+    from hue_literacy.certificates import services
+    from hue_literacy.certificates.pdf import render_pdf
+    from hue_literacy.certificates.views import _lookup_url, _verify_url
+    from hue_literacy.content.access import framework
+
+    with app.test_request_context(base_url="https://hoc.hue.gov.vn"):
+        wall, cpu = time.perf_counter(), time.process_time()
+        certificates = services.certificates_of_ward(ward_id, year=2026, valid_only=True)
+        if limit:
+            certificates = certificates[:limit]
+        content, lookup = framework(), _lookup_url()
+        pages = [services.printed(cert, content, lang, _verify_url(cert), lookup)
+                 for cert in certificates]
+        pdf = render_pdf(pages, lang)
+        return pdf, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    from pypdf import PdfReader
+
+    from hue_literacy import create_app
+    from hue_literacy.extensions import db
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--profile", default="basic", choices=["basic", "trader", "full"])
+    parser.add_argument("--lang", default="vi", choices=["vi", "en"])
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="hue-bench-certificates-"))
+    app = create_app({"TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+    ward_id = build(app, args.count, args.profile)
+    render(app, ward_id, args.lang, 1)  # warm up: fonts, templates, imports
+
+    print(f"Certificate PDFs ({args.profile} profile, {args.lang}), WeasyPrint, one process")
+    ok = True
+    for label, limit in (("one certificate", 1), (f"batch of {args.count}", None)):
+        pdf, wall, cpu = render(app, ward_id, args.lang, limit)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        expected = 1 if limit else args.count
+        ok = ok and pages == expected
+        print(f"  {label:>18}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, {pages} page(s), "
+              f"{len(pdf) / 1024:8.1f} KiB ({len(pdf) / pages / 1024:.1f} KiB a page)")
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / f"certificates-{label.split()[0]}.pdf").write_bytes(pdf)
+        if not limit:
+            verdict = "within" if wall < GOAL_SECONDS else "OVER"
+            print(f"  goal: {args.count} in under {GOAL_SECONDS:.0f} s -> {verdict} "
+                  f"({wall / pages * 1000:.0f} ms a page)")
+    if not ok:
+        sys.exit("a certificate did not fit on one page")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Certificates: eligibility from the framework, issuing with serials, PDFs and public checks."""

@@ -1,0 +1,143 @@
+"""Who may receive a certificate: every competency of the group's profile mastered in practice
+and confirmed "did it alone" in the learner's latest practical assessment.
+
+`decide()` is a pure function of its arguments; `eligibility_for()` gathers those arguments
+from progress (mastery) and classes (assessments).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from hue_literacy.classes import services as classes
+from hue_literacy.progress import services as progress
+
+# A learner still missing this many competencies (or fewer) is shown as "close".
+CLOSE_MISSING = 2
+ALONE = "alone"
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """The latest practical assessment of one competency, as the certificate needs it."""
+
+    competency_id: str
+    outcome: str  # "alone", "with_help" or "not_yet"
+    assessor_id: int | None = None
+    assessor_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """What a learner has and lacks for the certificate of their profile."""
+
+    profile_id: str | None
+    competency_ids: tuple[str, ...] = ()
+    not_mastered: tuple[str, ...] = ()
+    not_assessed_alone: tuple[str, ...] = ()
+    assessors: tuple[tuple[int | None, str | None], ...] = field(default=())
+
+    @property
+    def eligible(self) -> bool:
+        return bool(self.competency_ids) and not self.not_mastered and not self.not_assessed_alone
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Competencies still lacking something, in the profile's order."""
+        lacking = set(self.not_mastered) | set(self.not_assessed_alone)
+        return tuple(comp for comp in self.competency_ids if comp in lacking)
+
+    @property
+    def close(self) -> bool:
+        return bool(self.competency_ids) and 0 < len(self.missing) <= CLOSE_MISSING
+
+    @property
+    def assessor_ids(self) -> tuple[int, ...]:
+        return tuple(assessor_id for assessor_id, _name in self.assessors if assessor_id)
+
+    @property
+    def assessor_names(self) -> tuple[str, ...]:
+        return tuple(name for _id, name in self.assessors if name)
+
+
+def decide(
+    profile_id: str | None,
+    competency_ids: Iterable[str],
+    mastered: Iterable[str],
+    assessments: Mapping[str, AssessmentResult] | Iterable[AssessmentResult],
+) -> Eligibility:
+    """Compare a profile's competencies with what is mastered and what was done alone."""
+    competency_ids = tuple(dict.fromkeys(competency_ids))
+    if not profile_id or not competency_ids:
+        return Eligibility(profile_id=profile_id)
+    mastered = set(mastered)
+    if not isinstance(assessments, Mapping):
+        assessments = {result.competency_id: result for result in assessments}
+    not_mastered = tuple(comp for comp in competency_ids if comp not in mastered)
+    not_alone = tuple(
+        comp for comp in competency_ids
+        if comp not in assessments or assessments[comp].outcome != ALONE
+    )
+    assessors: dict[tuple[int | None, str | None], None] = {}
+    for comp in competency_ids:
+        result = assessments.get(comp)
+        if result is not None and result.outcome == ALONE and (
+            result.assessor_id or result.assessor_name
+        ):
+            assessors[(result.assessor_id, result.assessor_name)] = None
+    return Eligibility(
+        profile_id=profile_id,
+        competency_ids=competency_ids,
+        not_mastered=not_mastered,
+        not_assessed_alone=not_alone,
+        assessors=tuple(assessors),
+    )
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def mastered_of_many(learners: Sequence, release) -> dict[int, set[str]]:
+    """Competencies each learner has mastered in practice (progress decides), in one query."""
+    today = datetime.now(UTC).date()  # only the weekly goal depends on the day
+    found = progress.progress_of_many(learners, release, today, UTC)
+    return {learner_id: set(result.mastered_ids) for learner_id, result in found.items()}
+
+
+def latest_results_of_many(learner_ids: Sequence[int]) -> dict[int, dict[str, AssessmentResult]]:
+    """Each learner's latest practical assessment per competency (classes decides)."""
+    return {
+        learner_id: {
+            competency_id: AssessmentResult(
+                competency_id=competency_id,
+                outcome=assessment.result,
+                assessor_id=assessment.assessor_id,
+                assessor_name=assessment.assessor.full_name if assessment.assessor else None,
+            )
+            for competency_id, assessment in latest.items()
+        }
+        for learner_id, latest in classes.latest_assessments_of(learner_ids).items()
+    }
+
+
+def eligibility_of_many(learners: Sequence, release) -> dict[int, Eligibility]:
+    """Eligibility of several learners for the certificate of their group's profile."""
+    mastered = mastered_of_many(learners, release)
+    latest = latest_results_of_many([learner.id for learner in learners])
+    framework = release.framework
+    results = {}
+    for learner in learners:
+        profile = framework.profile_for_group(learner.group)
+        results[learner.id] = decide(
+            profile.id if profile else None,
+            profile.competency_ids if profile else (),
+            mastered[learner.id],
+            latest[learner.id],
+        )
+    return results
+
+
+def eligibility_for(learner, release) -> Eligibility:
+    """One learner's eligibility, computed from their events and assessments now."""
+    return eligibility_of_many([learner], release)[learner.id]

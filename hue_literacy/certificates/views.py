@@ -1,0 +1,311 @@
+"""Certificate pages: officials issue, revoke and print; learners download; anyone verifies."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hue_literacy.access import Role, deny, require_ward, role_required
+from hue_literacy.accounts import services as accounts
+from hue_literacy.accounts import throttle
+from hue_literacy.accounts.models import User
+from hue_literacy.certificates import services
+from hue_literacy.certificates.eligibility import eligibility_for
+from hue_literacy.certificates.models import Certificate
+from hue_literacy.certificates.pdf import render_pdf
+from hue_literacy.certificates.signing import format_code, normalise_code, sign, signature_matches
+from hue_literacy.classes.models import ClassSession
+from hue_literacy.classes.services import attendances, classes_for
+from hue_literacy.content.access import framework, release
+from hue_literacy.content.framework import localised
+from hue_literacy.extensions import db
+from hue_literacy.wards.models import Ward
+from hue_literacy.wards.services import all_wards
+
+bp = Blueprint("certificates", __name__, template_folder="templates")
+
+CERTIFYING = (Role.OFFICIAL, Role.ADMIN)
+PDF_LANGUAGES = ("vi", "en")
+# Public lookups per network address: enough for a ward office checking a pile of papers,
+# too few to walk through the codes.
+VERIFY_POLICY = throttle.ThrottlePolicy(
+    window=timedelta(minutes=10), max_per_phone=0, max_per_address=30
+)
+VERIFY_KEY_PREFIX = "verify:"
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    accounts.register_personal_data(services.export_certificates, services.erase_certificates)
+
+
+def _today():
+    return datetime.now(get_timezone()).date()
+
+
+def _local_date(moment: datetime) -> date:
+    """The day of a stored moment in Hue (SQLite hands back naive UTC times)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(get_timezone()).date()
+
+
+def _locale() -> str:
+    return str(get_locale() or "vi")
+
+
+def _pdf_locale() -> str:
+    """Certificates print in Vietnamese unless English is asked for (?lang=en)."""
+    lang = request.args.get("lang", "vi")
+    return lang if lang in PDF_LANGUAGES else "vi"
+
+
+def _certifiable_ward() -> Ward:
+    """The ward the official works in; the city admin picks one (?ward=ID)."""
+    if current_user.role == Role.ADMIN:
+        ward_id = request.args.get("ward", type=int) or request.form.get("ward", type=int)
+        ward = db.session.get(Ward, ward_id) if ward_id else None
+        if ward is None:
+            ward = next(iter(all_wards()), None)
+        if ward is None:
+            abort(404)
+        return ward
+    require_ward(current_user.ward_id)
+    return current_user.ward
+
+
+def _certificate_or_404(certificate_id: int) -> Certificate:
+    return db.get_or_404(Certificate, certificate_id)
+
+
+def _public_url(endpoint: str, **values) -> str:
+    """Build an address to print on paper."""
+    # CERTIFICATE_BASE_URL (env HUE_CERTIFICATE_BASE_URL), the city's public https address,
+    # keeps a certificate printed at the ward office over the LAN from carrying a LAN address.
+    base = (current_app.config.get("CERTIFICATE_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _verify_url(certificate: Certificate) -> str:
+    """The URL in the printed QR: the code plus a signature only this app can make."""
+    signature = sign(certificate.serial, certificate.code, current_app.config["SECRET_KEY"])
+    return _public_url("certificates.verify", code=format_code(certificate.code), s=signature)
+
+
+def _lookup_url() -> str:
+    """Where a person types the code, printed without the scheme to be short."""
+    return _public_url("certificates.lookup").split("://", 1)[-1]
+
+
+def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
+    locale = _pdf_locale()
+    content = framework()
+    lookup = _lookup_url()
+    pages = [services.printed(cert, content, locale, _verify_url(cert), lookup)
+             for cert in certificates]
+    response = Response(render_pdf(pages, locale), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- officials: who is ready, issue, revoke, print ------------------------------------------
+
+
+@bp.route("/certificates/")
+@role_required()
+def index():
+    if current_user.role == Role.LEARNER:
+        return render_template(
+            "certificates/mine.html",
+            certificates=services.certificates_of_learner(current_user.id),
+            profile_name=_profile_name,
+        )
+    if current_user.role not in CERTIFYING:
+        deny(403)
+    ward = _certifiable_ward()
+    return _overview_page(ward)
+
+
+def _profile_name(profile_id: str) -> str:
+    profile = framework().profile(profile_id)
+    return localised(profile.name, _locale()) if profile else profile_id
+
+
+def _overview_page(ward: Ward, status: int = 200):
+    overview = services.ward_overview(ward.id, release())
+    classes = [session for session in classes_for(current_user) if session.ward_id == ward.id]
+    page = render_template(
+        "certificates/index.html",
+        ward=ward,
+        wards=all_wards() if current_user.role == Role.ADMIN else [],
+        overview=overview,
+        issued=services.certificates_of_ward(ward.id, limit=50),
+        years=services.issued_years(ward.id) or [_today().year],
+        classes=classes,
+        profile_name=_profile_name,
+        show_code=format_code,
+    )
+    return page, status
+
+
+@bp.post("/certificates/issue")
+@role_required(*CERTIFYING)
+def issue():
+    learner = db.session.get(User, request.form.get("learner_id", type=int) or 0)
+    if learner is None or learner.role != Role.LEARNER or not learner.is_active:
+        abort(404)
+    require_ward(learner.ward_id)
+    try:
+        certificate = services.issue_certificate(
+            learner, current_user, framework(), eligibility_for(learner, release()), _today()
+        )
+    except services.CertificateRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for("certificates.index", ward=learner.ward_id))
+    db.session.commit()
+    flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial,
+            name=certificate.learner_name), "success")
+    return redirect(url_for("certificates.show", certificate_id=certificate.id))
+
+
+@bp.route("/certificates/<int:certificate_id>")
+@role_required(*CERTIFYING)
+def show(certificate_id: int, error: str | None = None, status: int = 200):
+    certificate = _certificate_or_404(certificate_id)
+    require_ward(certificate.ward_id)
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        code=format_code(certificate.code),
+        profile_name=_profile_name(certificate.profile_id),
+        competencies=services.competency_texts(certificate.competency_ids, framework(),
+                                               _locale()),
+        audit=services.audit_log(certificate.id),
+        error=error,
+    ), status
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@role_required(*CERTIFYING)
+def revoke(certificate_id: int):
+    certificate = _certificate_or_404(certificate_id)
+    require_ward(certificate.ward_id)
+    try:
+        services.revoke_certificate(certificate, current_user, request.form.get("reason", ""))
+    except services.CertificateRefused as refused:
+        db.session.rollback()
+        return show(certificate_id, error=str(refused.message), status=400)
+    db.session.commit()
+    flash(_("Certificate %(serial)s is revoked. You can now issue a corrected one.",
+            serial=certificate.serial), "info")
+    return redirect(url_for("certificates.show", certificate_id=certificate.id))
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@role_required()
+def download(certificate_id: int):
+    certificate = _certificate_or_404(certificate_id)
+    if not services.may_download(current_user, certificate):
+        deny(403)
+    return _pdf_response([certificate], f"{certificate.serial}.pdf")
+
+
+@bp.route("/certificates/batch.pdf")
+@role_required(*CERTIFYING)
+def batch():
+    """Every valid certificate of a ward and year, or of a class, one per page."""
+    class_id = request.args.get("class", type=int)
+    if class_id:
+        session = db.get_or_404(ClassSession, class_id)
+        require_ward(session.ward_id)
+        learner_ids = [row.learner_id for row in attendances(session)]
+        certificates = [cert for cert in services.certificates_of_learners(learner_ids)
+                        if services.may_certify(current_user, cert.ward_id)]
+        filename = f"certificates-class-{session.id}.pdf"
+    else:
+        ward = _certifiable_ward()
+        year = request.args.get("year", type=int) or _today().year
+        certificates = services.certificates_of_ward(ward.id, year=year, valid_only=True)
+        filename = f"certificates-{ward.code}-{year}.pdf"
+    if not certificates:
+        flash(_("There is no valid certificate to print there yet."), "info")
+        return redirect(url_for("certificates.index", ward=request.args.get("ward")))
+    return _pdf_response(certificates, filename)
+
+
+# --- anyone: verify a certificate -----------------------------------------------------------
+
+
+def _throttled() -> tuple[str, int] | None:
+    """Count this lookup; a page asking to wait (429) when the address looked up too much."""
+    address = VERIFY_KEY_PREFIX + (request.remote_addr or "unknown")
+    wait = throttle.seconds_to_wait(VERIFY_POLICY, None, address)
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        message = _("Too many checks from this connection. Please wait %(minutes)d minutes, "
+                    "then try again.", minutes=minutes)
+        return render_template("certificates/verify_form.html", error=message), 429
+    throttle.record_failure(None, address)
+    db.session.commit()
+    return None
+
+
+@bp.route("/verify")
+def lookup():
+    """A form to type the code printed on a certificate."""
+    raw = request.args.get("code", "")
+    if not raw:
+        return render_template("certificates/verify_form.html")
+    code = normalise_code(raw)
+    if code is None:
+        return render_template(
+            "certificates/verify_form.html", code=raw,
+            error=_("A certificate code has 8 letters and digits, like 7KQM-4XRT."),
+        ), 400
+    return redirect(url_for("certificates.verify", code=format_code(code)))
+
+
+@bp.route("/verify/<code>")
+def verify(code: str):
+    refused = _throttled()
+    if refused:
+        return refused
+    certificate = services.certificate_by_code(code)
+    if certificate is None:
+        response = render_template("certificates/verify_unknown.html", code=code), 404
+    else:
+        signature = request.args.get("s")
+        view = services.public_view(certificate, framework(), _locale(), _local_date)
+        response = render_template(
+            "certificates/verify.html",
+            view=view,
+            signed=signature is not None,
+            genuine=signature_matches(certificate.serial, certificate.code, signature,
+                                      current_app.config["SECRET_KEY"]),
+        )
+    return response
+
+
+@bp.after_request
+def _no_caching_of_verification(response: Response) -> Response:
+    if request.endpoint in ("certificates.verify", "certificates.lookup"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response

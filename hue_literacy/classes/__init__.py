@@ -1,0 +1,1 @@
+"""Community classes: join by QR code, who needs help, practical assessments."""

@@ -1,0 +1,1 @@
+"""Households of a ward, their members and the ambassadors' visits ("Digital Families")."""

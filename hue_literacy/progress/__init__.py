@@ -1,0 +1,1 @@
+"""Learner progress and mastery: the "My progress" page and the progress API."""

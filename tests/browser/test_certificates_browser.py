@@ -1,0 +1,66 @@
+"""In Chromium at 360 px: an official issues a certificate; anyone checks it by its typed code."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hue_literacy.extensions import db
+from tests.browser.conftest import (
+    horizontal_overflow,
+    screenshot,
+    serious_accessibility_violations,
+    small_touch_targets,
+)
+from tests.factories import TEST_PASSWORD, OfficialFactory, ward
+from tests.test_certificates import make_people
+
+
+@pytest.fixture
+def official(app):
+    make_people(app)
+    with app.app_context():
+        person = OfficialFactory(ward=ward("PHUXUAN"), full_name="Đoàn Văn Quang",
+                                 phone="0801234567")
+        db.session.commit()
+        return person
+
+
+def test_an_official_issues_and_anyone_checks_the_code_on_a_phone(official, live_server,
+                                                                  phone_page, browser):
+    page = phone_page
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Số điện thoại").fill("0801234567")
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.get_by_label("Mật khẩu").press("Enter")
+    page.wait_for_url(live_server + "/")
+    page.get_by_role("button", name="English").click()
+    page.goto(live_server + "/certificates/")
+    assert horizontal_overflow(page) == 0
+    assert small_touch_targets(page) == []
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "certificates-official-360")
+    page.get_by_role("button", name="Approve and issue the certificate").click()
+    page.wait_for_url(re.compile(r".*/certificates/\d+$"))
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Certificate HUE-PHUXUAN-")
+    code = page.locator(".cert-code").inner_text()
+    assert horizontal_overflow(page) == 0
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "certificates-detail-360")
+    assert page.problems.messages == []
+
+    # Someone with the paper in hand, not signed in, types the code in lower case.
+    context = browser.new_context(viewport={"width": 360, "height": 760}, locale="en-GB")
+    visitor = context.new_page()
+    visitor.goto(live_server + "/verify")
+    visitor.get_by_label("Code on the certificate").fill(code.lower().replace("-", " "))
+    visitor.get_by_role("button", name="Check").click()
+    visitor.wait_for_url(f"**/verify/{code}")
+    assert "This certificate is valid." in visitor.content()
+    assert visitor.locator(".facts dd").first.inner_text() == "Nguyễn T. H."
+    assert horizontal_overflow(visitor) == 0
+    assert small_touch_targets(visitor) == []
+    assert serious_accessibility_violations(visitor) == []
+    screenshot(visitor, "certificates-verify-360")
+    context.close()

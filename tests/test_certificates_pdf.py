@@ -1,0 +1,234 @@
+"""Certificate PDFs: text with diacritics, embedded fonts, one page each, a QR that scans."""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import unicodedata
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from hue_literacy.accounts.models import User
+from hue_literacy.certificates import services
+from hue_literacy.certificates.pdf import PrintedCertificate, place_and_date, render_pdf
+from hue_literacy.certificates.signing import format_code
+from hue_literacy.classes import services as classes
+from hue_literacy.content.access import framework
+from hue_literacy.extensions import db
+from tests.factories import LearnerFactory, ward
+from tests.test_certificates import issue, make_people, make_ready
+
+MM_PER_POINT = 25.4 / 72
+
+
+def text_of(pdf: bytes) -> list[str]:
+    """The text of each page, composed (NFC) so that diacritics compare as typed."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return [unicodedata.normalize("NFC", page.extract_text()) for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def people(app):
+    return make_people(app)
+
+
+@pytest.fixture
+def certificate(app, people):
+    with app.test_request_context():
+        return issue(db.session.get(User, people["hoa"].id),
+                     db.session.get(User, people["official_a"].id), date(2026, 3, 14))
+
+
+def test_the_pdf_holds_the_name_with_its_diacritics_the_serial_and_the_code(client, auth,
+                                                                            people, certificate):
+    auth.as_user(people["official_a"])
+    response = client.get(f"/certificates/{certificate.id}.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'inline; filename="{certificate.serial}.pdf"')
+    pages = text_of(response.data)
+    assert len(pages) == 1
+    text = flat(pages[0])
+    assert "Nguyễn Thị Hoa" in text
+    assert certificate.serial in text
+    assert format_code(certificate.code) in text
+    assert "07/02/1951" in text
+    assert "Huế, ngày 14 tháng 3 năm 2026" in text
+    assert "Trần Văn Bình" in text
+    assert "Mở máy quét QR của điện thoại" in text  # competencies in words, in Vietnamese
+    assert "hue-dl" in text
+
+
+def test_the_pdf_carries_the_national_heading_in_vietnamese(client, auth, people, certificate):
+    """Needs the merged Vietnamese catalogue (pending/certificates.yaml)."""
+    auth.as_user(people["official_a"])
+    text = flat(text_of(client.get(f"/certificates/{certificate.id}.pdf").data)[0])
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "UBND PHƯỜNG PHÚ XUÂN" in text
+    assert "GIẤY CHỨNG NHẬN" in text
+
+
+def test_the_pdf_in_english_on_request(client, auth, people, certificate):
+    auth.as_user(people["hoa"])
+    text = flat(text_of(client.get(f"/certificates/{certificate.id}.pdf?lang=en").data)[0])
+    assert "SOCIALIST REPUBLIC OF VIETNAM" in text
+    assert "CERTIFICATE" in text
+    assert "Nguyễn Thị Hoa" in text
+    assert "Open the phone's QR scanner" in text
+    assert "Hue, 14 March 2026" in text
+
+
+def test_the_pdf_embeds_fonts_that_cover_vietnamese_on_an_a4_landscape_page(client, auth,
+                                                                          people, certificate):
+    auth.as_user(people["official_a"])
+    reader = PdfReader(io.BytesIO(client.get(f"/certificates/{certificate.id}.pdf").data))
+    page = reader.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width * MM_PER_POINT), round(height * MM_PER_POINT)) == (297, 210)
+    fonts = page["/Resources"]["/Font"]
+    names = set()
+    for ref in fonts.values():
+        font = ref.get_object()
+        names.add(str(font["/BaseFont"]).split("+")[-1])
+        descendant = font["/DescendantFonts"][0].get_object()
+        assert "/FontFile2" in descendant["/FontDescriptor"].get_object()  # embedded
+    assert "Noto-Serif" in names
+    assert all(name.startswith("Noto") for name in names), names
+
+
+def qr_size_mm(pdf: bytes) -> float:
+    """Printed width of the QR image, from the transformation in force when it is drawn."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    sizes = []
+
+    def before(operator, operands, cm, _tm):
+        if operator == b"Do":
+            sizes.append(abs(cm[0]) * MM_PER_POINT)
+
+    page.extract_text(visitor_operand_before=before)
+    return max(sizes)
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+                    reason="needs poppler-utils and zbar-tools (make system-deps)")
+def test_the_printed_qr_scans_to_the_check_page_with_a_genuine_signature(app, client, auth,
+                                                                        people, certificate,
+                                                                        tmp_path: Path):
+    auth.as_user(people["official_a"])
+    pdf = client.get(f"/certificates/{certificate.id}.pdf").data
+    assert qr_size_mm(pdf) >= 30
+    (tmp_path / "certificate.pdf").write_bytes(pdf)
+    pdftoppm, zbarimg = shutil.which("pdftoppm"), shutil.which("zbarimg")
+    subprocess.run([pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile",  # noqa: S603
+                    str(tmp_path / "certificate.pdf"), str(tmp_path / "page")], check=True)
+    scanned = subprocess.run([zbarimg, "--raw", "-q", str(tmp_path / "page.png")],  # noqa: S603
+                             capture_output=True, text=True, check=True).stdout.strip()
+    url = urlsplit(scanned)
+    assert url.path == f"/verify/{format_code(certificate.code)}"
+    assert url.query.startswith("s=")
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"{url.path}?{url.query}").get_data(as_text=True)
+    assert "This certificate is valid." in page
+    assert "Genuine: this QR code was made by the Hue Digital Literacy app" in page
+
+
+def test_a_revoked_certificate_prints_marked_as_revoked(app, client, auth, people, certificate):
+    with app.test_request_context():
+        services.revoke_certificate(db.session.get(type(certificate), certificate.id),
+                                    db.session.get(User, people["official_a"].id), "Wrong name")
+        db.session.commit()
+    auth.as_user(people["official_a"])
+    text = flat(text_of(client.get(f"/certificates/{certificate.id}.pdf?lang=en").data)[0])
+    assert "REVOKED" in text
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_the_longest_profile_and_a_long_name_fit_on_one_page(app, locale):
+    content_framework = None
+    with app.test_request_context():
+        content_framework = framework()
+        profile = content_framework.profile("full")
+        printed = PrintedCertificate(
+            serial="HUE-PHONGQUANG-2026-000123", code="7KQM-4XRT",
+            learner_name="Tôn Nữ Thị Hoàng Phương Nguyệt Ánh Dương",
+            birth_date=date(1940, 12, 31), ward_name="Phong Quảng",
+            framework_title=content_framework.title[locale], framework_id="hue-dl",
+            framework_version=1, profile_name=profile.name[locale],
+            competencies=services.competency_texts(profile.competency_ids, content_framework,
+                                                   locale),
+            issued_on=date(2026, 12, 31), official_name="Nguyễn Phước Vĩnh Thụy",
+            verify_url="https://hoc.hue.gov.vn/verify/7KQM-4XRT?s=abcdefghijklmnop",
+            lookup_url="hoc.hue.gov.vn/verify",
+        )
+        pages = text_of(render_pdf([printed, printed], locale))
+    assert len(pages) == 2
+    assert "Tôn Nữ Thị Hoàng Phương Nguyệt Ánh Dương" in flat(pages[0])
+    assert "SAFE-4" in pages[0]
+
+
+def test_the_dateline_follows_the_administrative_style():
+    assert place_and_date(date(2026, 1, 5), "vi") == "Huế, ngày 05 tháng 01 năm 2026"
+    assert place_and_date(date(2026, 2, 28), "vi") == "Huế, ngày 28 tháng 02 năm 2026"
+    assert place_and_date(date(2026, 11, 9), "vi") == "Huế, ngày 09 tháng 11 năm 2026"
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def test_the_ward_batch_prints_every_valid_certificate_once_per_page(app, client, auth,
+                                                                     people, certificate):
+    with app.test_request_context():
+        official = db.session.get(User, people["official_a"].id)
+        others = []
+        for name in ("Lê Văn Ánh", "Hồ Thị Xuân Hương"):
+            learner = LearnerFactory(ward=ward("PHUXUAN"), full_name=name)
+            make_ready(learner, official)
+            others.append(issue(learner, official, date(2026, 5, 1)))
+        services.revoke_certificate(db.session.get(type(certificate), certificate.id),
+                                    official, "Printed with a typo")
+        db.session.commit()
+    auth.as_user(people["official_a"])
+    response = client.get("/certificates/batch.pdf?year=2026&lang=vi")
+    assert response.status_code == 200
+    pages = [flat(page) for page in text_of(response.data)]
+    assert len(pages) == 2
+    assert others[0].serial in pages[0] and "Lê Văn Ánh" in pages[0]
+    assert others[1].serial in pages[1] and "Hồ Thị Xuân Hương" in pages[1]
+    assert not any(certificate.serial in page for page in pages)  # revoked: not printed
+    empty = client.get("/certificates/batch.pdf?year=2019")
+    assert empty.status_code == 302
+
+
+def test_the_class_batch_prints_the_certificates_of_its_learners(app, client, auth, people,
+                                                                 certificate):
+    with app.test_request_context():
+        official = db.session.get(User, people["official_a"].id)
+        session = classes.open_class(ward("PHUXUAN").id, "Nhà văn hóa tổ 5", date(2026, 3, 1),
+                                     official)
+        classes.join_class(session, db.session.get(User, people["hoa"].id))
+        classes.join_class(session, db.session.get(User, people["loc"].id))  # no certificate
+        db.session.commit()
+    auth.as_user(people["official_a"])
+    pages = text_of(client.get(f"/certificates/batch.pdf?class={session.id}").data)
+    assert len(pages) == 1
+    assert certificate.serial in flat(pages[0])
+    auth.as_user(people["official_b"])
+    assert client.get(f"/certificates/batch.pdf?class={session.id}").status_code == 403
+
+
+def test_paper_carries_the_public_address_when_one_is_configured(app, client, auth, people,
+                                                                 certificate):
+    app.config["CERTIFICATE_BASE_URL"] = "https://hoc.hue.gov.vn/"
+    auth.as_user(people["official_a"])
+    text = flat(text_of(client.get(f"/certificates/{certificate.id}.pdf?lang=en").data)[0])
+    assert "type the code at hoc.hue.gov.vn/verify" in text
+    assert "localhost" not in text
