@@ -43,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.accounts import views as accounts
     from hue_literacy.certificates import views as certificates
     from hue_literacy.classes import views as classes
+    from hue_literacy.dashboard import views as dashboard
     from hue_literacy.households import views as households
     from hue_literacy.learners import views as learners
     from hue_literacy.lessons import views as lessons
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     progress.init_app(app)
     classes.init_app(app)
     certificates.init_app(app)
+    dashboard.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,159 @@
+"""Officials' dashboard for a ward of 5,000 households and 20,000 learners, on SQLite.
+
+Prints the server time (Flask test client, in process) of the ward dashboard, its CSV export
+and the city overview (every ward side by side): median and p95 over 20 requests each.
+
+The ward is seeded by bench/ward_pages_households.py (households with 10% Digital Families,
+20,000 learners with 10 answers each in the last two weeks) and bench/ward_pages.py (classes,
+attendances, assessments, 30 learners with completed lessons); this file adds 12 months of
+history: learners registered across the year, 40,000 completed lessons spread over the year
+and 2,000 certificates (5% revoked).
+
+PostgreSQL (optional) uses its own database `hue_bench_dashboard` on the server that
+`scripts/test-postgres.sh start` prints (the tests' `hue_test` database is never touched).
+Run: .venv/bin/python bench/dashboard.py [sqlite|postgresql]   (default: sqlite)
+"""
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import ward_pages  # noqa: E402
+import ward_pages_households as households  # noqa: E402
+
+PG_DATABASE = "hue_bench_dashboard"
+COMPLETIONS = 40_000
+CERTIFICATES = 2_000
+PAGES = {
+    "ward dashboard": "/dashboard/ward/PHUXUAN",
+    "ward CSV": "/dashboard/ward/PHUXUAN/export.csv",
+    "city overview": "/dashboard/city",
+    "city sorted": "/dashboard/city?sort=active",
+    "city CSV": "/dashboard/city/export.csv",
+}
+
+
+def seed_history(app, official_id: int) -> None:
+    """A year of registrations, completed lessons and certificates in the ward."""
+    from sqlalchemy import insert, select, update
+
+    from hue_literacy.accounts.models import User
+    from hue_literacy.certificates.models import Certificate
+    from hue_literacy.content.access import release
+    from hue_literacy.extensions import db
+    from hue_literacy.sync.models import ProgressEvent
+
+    rng = random.Random(12)
+    now = datetime.now(UTC)
+    with app.app_context():
+        official = db.session.get(User, official_id)
+        ward_id = official.ward_id
+        learner_ids = list(db.session.scalars(
+            select(User.id).where(User.role == "learner", User.ward_id == ward_id)))
+        for learner_id in learner_ids[::50]:  # registrations spread over the year
+            db.session.execute(update(User).where(User.id == learner_id)
+                               .values(created_at=now - timedelta(days=rng.randint(0, 360))))
+        lessons = list(release().in_lang("vi"))
+        events = [
+            {"event_id": str(uuid.UUID(int=rng.getrandbits(128))),
+             "learner_id": rng.choice(learner_ids), "kind": "lesson_completed",
+             "lesson_id": rng.choice(lessons), "lesson_version": 1, "step_id": None,
+             "correct": None, "hint_used": False,
+             "occurred_at": now - timedelta(days=rng.randint(0, 360)), "received_at": now}
+            for _ in range(COMPLETIONS)
+        ]
+        db.session.execute(insert(ProgressEvent), events)
+        certified = rng.sample(learner_ids, CERTIFICATES)
+        certificates = []
+        for number, learner_id in enumerate(certified, start=1):
+            issued = (now - timedelta(days=rng.randint(0, 360))).date()
+            revoked = number % 20 == 0
+            certificates.append({
+                "serial": f"HUE-PHUXUAN-{issued.year}-{number:06d}", "code": f"B{number:07d}",
+                "ward_id": ward_id, "year": issued.year, "number": number,
+                "learner_id": learner_id, "learner_name": "x", "ward_name": "Phú Xuân",
+                "framework_id": "hue-dl", "framework_version": 1, "profile_id": "basic",
+                "competency_ids": ["QR-1"], "assessor_ids": [official_id],
+                "assessor_names": ["x"], "issued_by_id": official_id,
+                "issued_by_name": "x", "issued_on": issued, "issued_at": now,
+                "revoked_at": now if revoked else None,
+                "revoked_by_id": official_id if revoked else None,
+                "revocation_reason": "bench" if revoked else None,
+            })
+        db.session.execute(insert(Certificate), certificates)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+        db.engine.dispose()
+
+
+def make_staff(app, role: str) -> int:
+    from hue_literacy.accounts.models import User
+    from hue_literacy.extensions import db
+    from hue_literacy.wards.services import ward_by_code
+
+    with app.app_context():
+        person = User(role=role, full_name=f"Bench {role}", phone=f"06{len(role):08d}",
+                      secret_hash="x", ward=ward_by_code("PHUXUAN") if role == "official"
+                      else None, consent_at=datetime.now(UTC))
+        db.session.add(person)
+        db.session.commit()
+        return person.id
+
+
+def dashboard(name: str, url: str) -> dict[str, tuple[float, float]]:
+    """Seed the ward, time every dashboard page; return {page: (median ms, p95 ms)}."""
+    app = households.make_app(url)
+    households.reset_schema(app)
+    began = time.perf_counter()
+    made = households.seed(app)
+    made.update(ward_pages.seed_class(app, made["ambassador_id"]))
+    admin_id = make_staff(app, "admin")
+    seed_history(app, make_staff(app, "official"))
+    print(f"{name}: seeded in {time.perf_counter() - began:.0f} s")
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(admin_id)
+        session["_fresh"] = True
+    figures = {}
+    for label, path in PAGES.items():
+        times = households.timings(client, path)
+        figures[label] = (statistics.median(times), households.p95(times))
+    with app.app_context():
+        from hue_literacy.extensions import db
+
+        db.engine.dispose()
+    return figures
+
+
+def main() -> None:
+    only = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
+    households.PG_DATABASE = PG_DATABASE  # its reset_schema checks the database name
+    results = {name: dashboard(name, url)
+               for name, url in households.database_urls(only).items()}
+    print(f"\nOfficials' dashboard, ward of {households.HOUSEHOLDS:,} households and "
+          f"{households.LEARNERS:,} learners ({households.REQUESTS} requests each, "
+          f"server time in ms)")
+    print(f"{'page':<18}" + "".join(f"{name + ' median':>18}{'p95':>8}" for name in results))
+    for label in PAGES:
+        row = f"{label:<18}"
+        for figures in results.values():
+            median, high = figures[label]
+            row += f"{median:18.1f}{high:8.1f}"
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
