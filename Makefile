@@ -26,7 +26,7 @@ run: install
 	HUE_SESSION_COOKIE_SECURE=false HUE_REMEMBER_COOKIE_SECURE=false \
 	  $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-test: install system-deps test-sqlite test-postgres
+test: install system-deps lint test-sqlite test-postgres
 
 test-sqlite:
 	$(BIN)/pytest

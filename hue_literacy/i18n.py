@@ -25,7 +25,9 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     compile_catalogues(Path(app.root_path) / "translations")
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = (
+        lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    )
     app.jinja_env.filters["datetime"] = (
         lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     )

@@ -116,7 +116,10 @@ def card_sign_in(token: str):
     """The QR on a printed sign-in card leads here and signs the learner in."""
     user = services.user_from_card_token(token, current_app.config["SECRET_KEY"])
     if user is None:
-        flash(_("This sign-in card is no longer valid. Please ask your digital ambassador."), "error")
+        flash(
+            _("This sign-in card is no longer valid. Please ask your digital ambassador."),
+            "error",
+        )
         return redirect(url_for("accounts.sign_in"))
     login_user(user, remember=True)
     flash(_("Welcome, %(name)s!", name=user.full_name), "success")

@@ -24,6 +24,7 @@ from hue_literacy.households.models import Household
 from hue_literacy.households.services import REASONS, Refused
 from hue_literacy.models_base import utcnow
 from hue_literacy.sync import services as sync
+from hue_literacy.sync.batch import BatchResult
 
 MAX_BATCH = 200
 KINDS = ("household_created", "household_updated", "member_added", "visit_logged")
@@ -50,26 +51,10 @@ class OpResult:
         return data
 
 
-@dataclass
-class OpsResult:
-    results: list[OpResult] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for result in self.results if result.status == status)
-
-    def as_json(self) -> dict:
-        return {
-            "results": [result.as_json() for result in self.results],
-            "stored": self.count("stored"),
-            "duplicates": self.count("duplicate"),
-            "refused": self.count("refused"),
-        }
-
-
-def apply_ops(by: User, ops: list, now: datetime | None = None) -> OpsResult:
+def apply_ops(by: User, ops: list, now: datetime | None = None) -> BatchResult:
     """Apply a batch of ops in order (a member may follow its household); answer each."""
     now = now or utcnow()
-    batch = OpsResult()
+    batch = BatchResult()
     for raw in ops:
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         try:

@@ -18,7 +18,8 @@ def init_app(app: Flask) -> None:
 def _handler(status: int):
     def handle(error):
         if wants_json():
-            return jsonify({"error": getattr(error, "name", "error").lower().replace(" ", "_")}), status
+            code = getattr(error, "name", "error").lower().replace(" ", "_")
+            return jsonify({"error": code}), status
         return render_template("errors/error.html", status=status), status
 
     return handle

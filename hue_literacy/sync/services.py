@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
+from hue_literacy.sync.batch import BatchResult
 from hue_literacy.sync.models import ProgressEvent
 
 MAX_BATCH = 500
@@ -63,22 +64,6 @@ class EventResult:
         return data
 
 
-@dataclass
-class BatchResult:
-    results: list[EventResult] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for result in self.results if result.status == status)
-
-    def as_json(self) -> dict:
-        return {
-            "results": [result.as_json() for result in self.results],
-            "stored": self.count("stored"),
-            "duplicates": self.count("duplicate"),
-            "refused": self.count("refused"),
-        }
-
-
 class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -117,7 +102,9 @@ def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
     if lesson is None:
         raise Refused("unknown_lesson")
     version = raw.get("lesson_version")
-    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= lesson.version:
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise Refused("bad_version")
+    if not 1 <= version <= lesson.version:
         raise Refused("bad_version")
     step_id = raw.get("step_id")
     if KINDS[kind]:

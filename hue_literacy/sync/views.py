@@ -7,19 +7,17 @@ without a CORS preflight, which this app never grants.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Flask, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, Flask, jsonify
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hue_literacy.access import Role, role_required
 from hue_literacy.content.access import release
 from hue_literacy.extensions import csrf, db
 from hue_literacy.sync import services
+from hue_literacy.sync.batch import BatchTexts, read_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
-MAX_BODY = 512 * 1024
 
 
 def init_app(app: Flask) -> None:
@@ -28,17 +26,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     register_personal_data(exporter=services.export_events)
-
-
-def _error(status: int, code: str, message: str):
-    response = jsonify({"error": code, "message": message})
-    response.status_code = status
-    return response
-
-
-def _same_origin() -> bool:
-    origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
 
 
 @bp.get("/session")
@@ -55,27 +42,19 @@ def session_info():
     )
 
 
+EVENT_TEXTS = BatchTexts(
+    json_required=_l("Send the events as JSON."),
+    too_large=_l("The batch is too large. Send fewer events at a time."),
+    missing=_l("The batch must have a list named events."),
+    too_many=_l("At most %(count)d events per batch."),
+)
+
+
 @bp.post("/events")
 @role_required(Role.LEARNER)
 def receive_events():
     """Store a batch of progress events; answer stored / duplicate / refused for each."""
-    if not request.is_json:
-        return _error(415, "json_required", _("Send the events as JSON."))
-    if not _same_origin():
-        return _error(403, "cross_origin", _("Requests from other sites are not accepted."))
-    if (request.content_length or 0) > MAX_BODY:
-        return _error(413, "too_large", _("The batch is too large. Send fewer events at a time."))
-    body = request.get_json(silent=True)
-    if body is None:
-        return _error(400, "malformed_json", _("The batch is not valid JSON."))
-    events = body.get("events") if isinstance(body, dict) else None
-    if not isinstance(events, list):
-        return _error(400, "events_missing", _("The batch must have a list named events."))
-    if len(events) > services.MAX_BATCH:
-        return _error(
-            413, "too_many_events",
-            _("At most %(count)d events per batch.", count=services.MAX_BATCH),
-        )
+    events = read_batch("events", services.MAX_BATCH, EVENT_TEXTS)
     result = services.store_batch(current_user.id, events, release())
     db.session.commit()
     return jsonify(result.as_json())
