@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import qrcode
-import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
 
 
@@ -16,10 +15,30 @@ def _code(data: str, border: int, mask_pattern: int | None = None) -> qrcode.QRC
 
 
 def qr_svg(data: str, border: int = 4) -> str:
-    """An inline <svg> element (no XML declaration) that scales to its box."""
-    image = _code(data, border).make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    svg = image.to_string(encoding="unicode")
-    return svg[svg.index("<svg") :]
+    """An inline <svg> element (no XML declaration) that scales to its box.
+
+    Each horizontal run of dark modules is one rectangle of the path, which makes the
+    markup about half the size of one square per module (phones pay for every byte).
+    """
+    matrix = _code(data, border).get_matrix()  # includes the quiet zone
+    size = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < size and row[x]:
+                x += 1
+            runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'width="{size}mm" height="{size}mm" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+    )
 
 
 def qr_png(
