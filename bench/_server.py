@@ -23,34 +23,53 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def database_urls() -> dict[str, str]:
-    """SQLite always; PostgreSQL when BENCH_POSTGRES_URL is set or the test server starts."""
+TEST_DATABASE = "hue_test"  # the test suite's: benchmarks never touch it
+
+
+def database_urls(pg_database: str, only: str | None = None) -> dict[str, str]:
+    """SQLite in a temporary folder, and PostgreSQL in the bench's own database `pg_database`
+    on the test server (BENCH_POSTGRES_URL or scripts/test-postgres.sh); `only` picks one."""
     urls = {"sqlite": "sqlite:///" + tempfile.mkdtemp(prefix="hue-bench-") + "/bench.sqlite"}
-    pg = os.environ.get("BENCH_POSTGRES_URL")
-    if not pg:
-        try:
-            pg = subprocess.run(
-                ["bash", str(ROOT / "scripts" / "test-postgres.sh"), "start"],
-                check=True, capture_output=True, text=True, timeout=120,
-            ).stdout.strip().splitlines()[-1]
-        except (subprocess.SubprocessError, IndexError):
-            pg = None
-    if pg:
-        urls["postgresql"] = pg
-    return urls
+    if only != "sqlite":
+        server = os.environ.get("BENCH_POSTGRES_URL") or subprocess.run(
+            ["bash", str(ROOT / "scripts" / "test-postgres.sh"), "start"],
+            check=True, capture_output=True, text=True, timeout=120,
+        ).stdout.strip().splitlines()[-1]
+        base = server.rpartition("/")[0]
+        create_pg_database(f"{base}/postgres", pg_database)
+        urls["postgresql"] = f"{base}/{pg_database}"
+    return {key: url for key, url in urls.items() if only in (None, key)}
 
 
-def reset_database(url: str) -> None:
-    """Create an empty schema through the app's own models."""
+def create_pg_database(admin_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def make_app(url: str):
+    from hue_literacy import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                       "SESSION_COOKIE_SECURE": False})
+
+
+def reset_schema(app) -> None:
+    """Empty the bench's database and create every table through the app's own models."""
     from sqlalchemy import text
 
-    from hue_literacy import create_app
     from hue_literacy.extensions import db
     from hue_literacy.wards.services import seed_wards
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
+            assert db.engine.url.database != TEST_DATABASE, "benchmarks never reset hue_test"
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         else:
@@ -59,7 +78,31 @@ def reset_database(url: str) -> None:
         seed_wards()
         db.session.commit()
         db.engine.dispose()
+
+
+def reset_database(url: str):
+    """A fresh app on an empty schema at `url`."""
+    app = make_app(url)
+    reset_schema(app)
     return app
+
+
+def print_timings(title: str, results: dict[str, dict[str, tuple[float, float]]],
+                  goal_ms: float | None = None) -> None:
+    """One row per page, a median and p95 column pair per database (ms)."""
+    print(f"\n{title}")
+    labels = list(next(iter(results.values())))
+    width = max(len(label) for label in labels) + 2
+    print(f"{'page':<{width}}" + "".join(f"{name + ' median':>18}{'p95':>8}" for name in results))
+    for label in labels:
+        row = f"{label:<{width}}"
+        for figures in results.values():
+            median, high = figures[label]
+            row += f"{median:18.1f}{high:8.1f}"
+        print(row)
+    if goal_ms is not None:
+        worst = max(high for figures in results.values() for _median, high in figures.values())
+        print(f"worst p95: {worst:.1f} ms: {'OK' if worst < goal_ms else 'TOO SLOW'}")
 
 
 @contextlib.contextmanager

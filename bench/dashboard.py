@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import ward_pages  # noqa: E402
 import ward_pages_households as households  # noqa: E402
+from _server import database_urls, print_timings, reset_database  # noqa: E402
 
 PG_DATABASE = "hue_bench_dashboard"
 COMPLETIONS = 40_000
@@ -115,8 +116,7 @@ def make_staff(app, role: str) -> int:
 
 def dashboard(name: str, url: str) -> dict[str, tuple[float, float]]:
     """Seed the ward, time every dashboard page; return {page: (median ms, p95 ms)}."""
-    app = households.make_app(url)
-    households.reset_schema(app)
+    app = reset_database(url)
     began = time.perf_counter()
     made = households.seed(app)
     made.update(ward_pages.seed_class(app, made["ambassador_id"]))
@@ -140,19 +140,11 @@ def dashboard(name: str, url: str) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
-    households.PG_DATABASE = PG_DATABASE  # its reset_schema checks the database name
     results = {name: dashboard(name, url)
-               for name, url in households.database_urls(only).items()}
-    print(f"\nOfficials' dashboard, ward of {households.HOUSEHOLDS:,} households and "
-          f"{households.LEARNERS:,} learners ({households.REQUESTS} requests each, "
-          f"server time in ms)")
-    print(f"{'page':<18}" + "".join(f"{name + ' median':>18}{'p95':>8}" for name in results))
-    for label in PAGES:
-        row = f"{label:<18}"
-        for figures in results.values():
-            median, high = figures[label]
-            row += f"{median:18.1f}{high:8.1f}"
-        print(row)
+               for name, url in database_urls(PG_DATABASE, only).items()}
+    print_timings(f"Officials' dashboard, ward of {households.HOUSEHOLDS:,} households and "
+                  f"{households.LEARNERS:,} learners ({households.REQUESTS} requests each, "
+                  f"server time in ms)", results)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from _server import Phone, database_urls, gunicorn, reset_database
 
+PG_DATABASE = "hue_bench_sync"
 PHONES = 40
 EVENTS_PER_PHONE = 100
 PIN = "2580"
@@ -93,5 +94,5 @@ def run(name: str, url: str) -> None:
 
 
 if __name__ == "__main__":
-    for database, url in database_urls().items():
+    for database, url in database_urls(PG_DATABASE).items():
         run(database, url)

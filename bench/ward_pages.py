@@ -27,18 +27,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import ward_pages_households as households  # noqa: E402
+from _server import database_urls, print_timings, reset_database  # noqa: E402
 
 PG_DATABASE = "hue_bench_classes"
 ATTENDEES = 30
 OTHER_CLASSES = 30
 REQUESTS = households.REQUESTS
 GOAL_MS = households.GOAL_MS
-
-
-def database_urls(only: str | None = None) -> dict[str, str]:
-    """SQLite in a temporary folder; PostgreSQL in our own database on the test server."""
-    households.PG_DATABASE = PG_DATABASE  # its reset_schema checks the database name
-    return households.database_urls(only)
 
 
 def practise(rng: random.Random, learner_id: int, lesson, start: datetime, tries: int,
@@ -164,8 +159,7 @@ def ambassador_home_pages(made: dict) -> dict[str, str]:
 
 def ward_pages(name: str, url: str) -> dict[str, tuple[float, float]]:
     """Seed a ward, time every ward page; return {page: (median ms, p95 ms)}."""
-    app = households.make_app(url)
-    households.reset_schema(app)
+    app = reset_database(url)
     began = time.perf_counter()
     made = households.seed(app)
     made.update(seed_class(app, made["ambassador_id"]))
@@ -188,20 +182,12 @@ def ward_pages(name: str, url: str) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else None
-    results = {name: ward_pages(name, url) for name, url in database_urls(only).items()}
-    print(f"\nWard pages, ward of {households.HOUSEHOLDS:,} households and "
-          f"{households.LEARNERS:,} learners, class of {ATTENDEES} "
-          f"({REQUESTS} requests each, server time in ms, goal < {GOAL_MS} ms)")
-    labels = list(next(iter(results.values())))
-    print(f"{'page':<26}" + "".join(f"{name + ' median':>18}{'p95':>8}" for name in results))
-    for label in labels:
-        row = f"{label:<26}"
-        for figures in results.values():
-            median, high = figures[label]
-            row += f"{median:18.1f}{high:8.1f}"
-        print(row)
-    worst = max(high for figures in results.values() for _median, high in figures.values())
-    print(f"worst p95: {worst:.1f} ms: {'OK' if worst < GOAL_MS else 'TOO SLOW'}")
+    results = {name: ward_pages(name, url)
+               for name, url in database_urls(PG_DATABASE, only).items()}
+    print_timings(f"Ward pages, ward of {households.HOUSEHOLDS:,} households and "
+                  f"{households.LEARNERS:,} learners, class of {ATTENDEES} "
+                  f"({REQUESTS} requests each, server time in ms, goal < {GOAL_MS} ms)",
+                  results, GOAL_MS)
 
 
 if __name__ == "__main__":

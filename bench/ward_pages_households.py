@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _server import database_urls, print_timings, reset_database  # noqa: E402
 
 HOUSEHOLDS = 5_000
 LEARNERS = 20_000
@@ -54,57 +54,6 @@ PAGES = {
     "digital family": "/households/?family=yes&learners=yes",
     "household page": None,  # filled in after seeding
 }
-
-
-def database_urls(only: str | None = None) -> dict[str, str]:
-    urls = {"sqlite": "sqlite:///" + tempfile.mkdtemp(prefix="hue-bench-hh-") + "/bench.sqlite"}
-    if only != "sqlite":
-        server = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-            ["bash", str(ROOT / "scripts" / "test-postgres.sh"), "start"],  # noqa: S607
-            check=True, capture_output=True, text=True, timeout=120,
-        ).stdout.strip().splitlines()[-1]
-        base, _, name = server.rpartition("/")
-        assert name == "hue_test", server
-        urls["postgresql"] = f"{base}/{PG_DATABASE}"
-        create_pg_database(f"{base}/postgres")
-    return {key: url for key, url in urls.items() if only in (None, key)}
-
-
-def create_pg_database(admin_url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": PG_DATABASE})
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    engine.dispose()
-
-
-def make_app(url: str):
-    from hue_literacy import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                       "SESSION_COOKIE_SECURE": False})
-
-
-def reset_schema(app) -> None:
-    from sqlalchemy import text
-
-    from hue_literacy.extensions import db
-    from hue_literacy.wards.services import seed_wards
-
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            assert db.engine.url.database == PG_DATABASE
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        else:
-            db.drop_all()
-        db.create_all()
-        seed_wards()
-        db.session.commit()
 
 
 def person_name(rng: random.Random) -> str:
@@ -249,8 +198,7 @@ def p95(values: list[float]) -> float:
 
 def ambassador_home(name: str, url: str) -> dict[str, tuple[float, float]]:
     """Seed a ward and time the ambassador home; return {page: (median ms, p95 ms)}."""
-    app = make_app(url)
-    reset_schema(app)
+    app = reset_database(url)
     began = time.perf_counter()
     made = seed(app)
     print(f"{name}: seeded in {time.perf_counter() - began:.0f} s")
@@ -274,18 +222,11 @@ def ambassador_home(name: str, url: str) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else None
-    results = {name: ambassador_home(name, url) for name, url in database_urls(only).items()}
-    print(f"\nAmbassador home, ward of {HOUSEHOLDS:,} households and {LEARNERS:,} learners "
-          f"({REQUESTS} requests each, server time in ms, goal < {GOAL_MS} ms)")
-    print(f"{'page':<16}" + "".join(f"{name + ' median':>18}{'p95':>8}" for name in results))
-    for label in PAGES:
-        row = f"{label:<16}"
-        for figures in results.values():
-            median, high = figures[label]
-            row += f"{median:18.1f}{high:8.1f}"
-        print(row)
-    worst = max(high for figures in results.values() for _median, high in figures.values())
-    print(f"worst p95: {worst:.1f} ms: {'OK' if worst < GOAL_MS else 'TOO SLOW'}")
+    results = {name: ambassador_home(name, url)
+               for name, url in database_urls(PG_DATABASE, only).items()}
+    print_timings(f"Ambassador home, ward of {HOUSEHOLDS:,} households and {LEARNERS:,} "
+                  f"learners ({REQUESTS} requests each, server time in ms, goal < {GOAL_MS} ms)",
+                  results, GOAL_MS)
 
 
 if __name__ == "__main__":
