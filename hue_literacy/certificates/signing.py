@@ -24,7 +24,7 @@ def new_code() -> str:
 
 
 def format_code(code: str) -> str:
-    """Show a stored code as people type it: XXXX-XXXX."""
+    """Show a stored code as people type it: four characters, a dash, four (7KQM-X4RT)."""
     return f"{code[:4]}-{code[4:]}"
 
 
