@@ -41,8 +41,8 @@ bench: install
 	$(BIN)/python bench/run_all.py
 
 translations:
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o hue_literacy/translations/messages.pot .
-	$(BIN)/pybabel update -i hue_literacy/translations/messages.pot -d hue_literacy/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -w 100 -o hue_literacy/translations/messages.pot .
+	$(BIN)/pybabel update -i hue_literacy/translations/messages.pot -d hue_literacy/translations --no-fuzzy-matching -w 100
 
 clean:
 	rm -rf $(VENV) instance *.egg-info .pytest_cache
