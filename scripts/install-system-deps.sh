@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the app and its tests need, only those that are missing.
 # chromium: browser tests; postgresql: the second test database; fonts-noto-core: Vietnamese
-# glyphs in certificate PDFs; poppler-utils + zbar-tools: render PDFs and decode their QR codes.
+# glyphs in certificate PDFs (fonts-noto-mono: the certificate code); poppler-utils + zbar-tools: render PDFs and decode their QR codes.
 set -euo pipefail
-packages=(chromium postgresql fonts-noto-core poppler-utils zbar-tools)
+packages=(chromium postgresql fonts-noto-core fonts-noto-mono poppler-utils zbar-tools)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
