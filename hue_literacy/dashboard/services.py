@@ -12,8 +12,6 @@ learners), so the page stays fast for a ward of 20,000 learners:
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
@@ -38,7 +36,6 @@ from hue_literacy.wards.models import Ward
 
 MONTHS = 12
 COMPLETED = "lesson_completed"
-CSV_DELIMITER = ";"  # the list separator of Excel in Vietnamese (vi-VN) and most of Europe
 SORT_KEYS = ("ward", "learners", "active", "certified", "households", "family", "classes")
 
 
@@ -391,14 +388,6 @@ def sort_rows(rows: list[WardRow], sort: str, descending: bool) -> list[WardRow]
 
 
 # --- CSV -----------------------------------------------------------------------------------------
-
-
-def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with a byte order mark (so Excel reads Vietnamese), `;` between fields."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerows(rows)
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
 def ward_rows(coverage: WardCoverage, labels: Mapping[str, str],

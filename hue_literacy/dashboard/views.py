@@ -13,6 +13,7 @@ from hue_literacy.content.access import framework, release
 from hue_literacy.dashboard import services
 from hue_literacy.dashboard.charts import bar_chart
 from hue_literacy.progress.services import competency_lesson_ids
+from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.models import Ward
 from hue_literacy.wards.services import all_wards, ward_by_code
 
@@ -105,7 +106,7 @@ def _labels() -> dict[str, str]:
 
 
 def _csv(rows: list[list[object]], filename: str) -> Response:
-    response = Response(services.csv_bytes(rows), mimetype="text/csv")
+    response = Response(csv_bytes(rows), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -5,8 +5,6 @@ the ops API, so that static/js/households-offline.js can queue it when the phone
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,6 +37,7 @@ from hue_literacy.households.listing import HomeFilters, home_page, in_scope
 from hue_literacy.households.models import Household, HouseholdMember
 from hue_literacy.households.services import MEMBER_ROLES, Refused
 from hue_literacy.models_base import utcnow
+from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.services import all_wards
 
 bp = Blueprint("households", __name__, url_prefix="/households", template_folder="templates")
@@ -172,12 +171,10 @@ def export():
     """The households the staff member may see, as a spreadsheet."""
     scope = in_scope(current_user, _int_arg("ward"))
     rows = services.households_for_export(scope)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Ward"), _("Address"), _("Household name"), _("Members"), _("Phones"),
-                     _("Last visit"), _("Digital Family")])
+    sheet = [[_("Ward"), _("Address"), _("Household name"), _("Members"), _("Phones"),
+              _("Last visit"), _("Digital Family")]]
     for household in rows:
-        writer.writerow([
+        sheet.append([
             household.ward.name, household.address, household.name or "",
             "; ".join(m.full_name or "" for m in household.members),
             "; ".join(format_phone(m.phone) for m in household.members if m.phone),
@@ -185,7 +182,7 @@ def export():
             _("yes") if household.digital_family else _("no"),
         ])
     return Response(
-        "\ufeff" + out.getvalue(), mimetype="text/csv",
+        csv_bytes(sheet), mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=households.csv"},
     )
 
