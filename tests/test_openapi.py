@@ -48,3 +48,20 @@ def test_every_documented_path_exists(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     for path in SPEC["paths"]:
         assert "/api/v1" + path in rules
+
+
+def test_every_event_refusal_reason_is_documented():
+    from hue_literacy.sync.services import REASONS
+
+    result = SPEC["components"]["schemas"]["BatchResult"]
+    reasons = result["properties"]["results"]["items"]["properties"]["reason"]["enum"]
+    assert set(reasons) == set(REASONS)
+
+
+def test_a_too_deeply_nested_batch_answers_the_documented_error(learner_client):
+    answer = learner_client.post("/api/v1/events", data='{"events": [' + "[" * 5000 + "]" * 5000
+                                 + "]}", content_type="application/json")
+    assert answer.status_code == 400
+    validate(answer.get_json(), "Error")
+    assert "too_deep" in SPEC["components"]["schemas"]["Error"]["properties"]["error"][
+        "description"]

@@ -24,7 +24,7 @@ from hue_literacy.households.models import Household
 from hue_literacy.households.services import REASONS, Refused
 from hue_literacy.models_base import utcnow
 from hue_literacy.sync import services as sync
-from hue_literacy.sync.batch import BatchResult
+from hue_literacy.sync.batch import BatchResult, unstorable
 
 MAX_BATCH = 200
 KINDS = ("household_created", "household_updated", "member_added", "visit_logged")
@@ -68,6 +68,9 @@ def apply_op(raw: Any, by: User, now: datetime) -> OpResult:
     """Check one op and apply it once; raise Refused with the reason."""
     if not isinstance(raw, dict):
         raise Refused("not_an_object")
+    problem = unstorable(raw)
+    if problem:
+        raise Refused(problem)
     try:
         op_id = str(uuid.UUID(str(raw.get("id"))))
     except (ValueError, TypeError, AttributeError):

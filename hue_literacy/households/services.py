@@ -66,6 +66,8 @@ REASONS = {
     "unknown_competency": _l("Unknown competency."),
     "notes_too_long": _l("The notes are too long (at most 2000 characters)."),
     "no_fields": _l("Nothing to change."),
+    "not_finite": _l("Numbers must be ordinary numbers: NaN and Infinity are not accepted."),
+    "bad_text": _l("Text must not contain the NUL character."),
 }
 
 

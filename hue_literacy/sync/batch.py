@@ -4,6 +4,8 @@ Used by /api/v1/events (learners' progress) and /api/v1/household-ops (ambassado
 """
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -12,6 +14,9 @@ from flask import abort, jsonify, request
 from flask_babel import gettext as _
 
 MAX_BODY = 512 * 1024
+# A batch is body > list > item > payload > a list or two: 16 levels is plenty, and checking
+# it keeps a body of 50,000 nested lists from ever reaching code that recurses.
+MAX_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -44,15 +49,72 @@ def read_batch(key: str, limit: int, texts: BatchTexts) -> list:
         abort(json_error(403, "cross_origin", _("Requests from other sites are not accepted.")))
     if (request.content_length or 0) > MAX_BODY:
         abort(json_error(413, "too_large", str(texts.too_large)))
-    body = request.get_json(silent=True)
-    if body is None:
-        abort(json_error(400, "malformed_json", _("The batch is not valid JSON.")))
+    body = parse_body(request.get_data(cache=True))
     items = body.get(key) if isinstance(body, dict) else None
     if not isinstance(items, list):
         abort(json_error(400, f"{key}_missing", str(texts.missing)))
     if len(items) > limit:
         abort(json_error(413, f"too_many_{key}", texts.too_many % {"count": limit}))
     return items
+
+
+def parse_body(data: bytes) -> Any:
+    """The JSON value of a body, or abort with 400 when it is not JSON or nested too deeply."""
+    try:
+        body = json.loads(data)
+    except RecursionError:  # the C parser gives up on a few thousand levels: never a 500
+        body = _TOO_DEEP
+    except ValueError:  # includes bytes that are not UTF-8
+        abort(json_error(400, "malformed_json", _("The batch is not valid JSON.")))
+    if body is _TOO_DEEP or nesting_depth(body) > MAX_DEPTH:
+        abort(json_error(400, "too_deep", _(
+            "The batch is nested too deeply (at most %(count)d levels of lists and objects).",
+            count=MAX_DEPTH)))
+    return body
+
+
+_TOO_DEEP = object()
+
+
+def nesting_depth(value: Any, stop_after: int = MAX_DEPTH) -> int:
+    """Levels of lists and objects in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > stop_after:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def unstorable(item: Any) -> str | None:
+    """Why one item of a batch cannot be stored as it is, or None.
+
+    `not_finite`: NaN or +-Infinity (JSON has no such numbers, PostgreSQL refuses them and
+    the whole batch would fail); `bad_text`: a NUL character, which PostgreSQL text cannot
+    hold. Checked per item, so the other items of the batch are still stored.
+    """
+    stack = [item]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return "not_finite"
+        if isinstance(value, str) and "\x00" in value:
+            return "bad_text"
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return None
 
 
 class ItemResult(Protocol):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
-from hue_literacy.sync.batch import BatchResult
+from hue_literacy.sync.batch import BatchResult, unstorable
 from hue_literacy.sync.models import ProgressEvent
 
 MAX_BATCH = 500
@@ -47,6 +47,8 @@ REASONS = {
     "answer_too_large": _l("The answer is too large."),
     "other_learner": _l("This event belongs to another learner."),
     "id_conflict": _l("This event id is already used by another learner."),
+    "not_finite": _l("Numbers must be ordinary numbers: NaN and Infinity are not accepted."),
+    "bad_text": _l("Text must not contain the NUL character."),
 }
 
 
@@ -88,6 +90,9 @@ def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
     """Turn one raw event into a row to insert, or raise Refused with the reason."""
     if not isinstance(raw, dict):
         raise Refused("not_an_object")
+    problem = unstorable(raw)
+    if problem:
+        raise Refused(problem)
     try:
         event_id = str(uuid.UUID(str(raw.get("id"))))
     except (ValueError, TypeError, AttributeError):
