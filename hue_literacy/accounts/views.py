@@ -29,7 +29,7 @@ from hue_literacy.extensions import db, login_manager
 from hue_literacy.main.navigation import safe_next_url
 from hue_literacy.wards.services import all_wards
 
-bp = Blueprint("accounts", __name__)
+bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:

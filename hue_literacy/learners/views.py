@@ -18,7 +18,7 @@ from hue_literacy.qr import qr_svg
 from hue_literacy.wards.models import Ward
 from hue_literacy.wards.services import all_wards
 
-bp = Blueprint("learners", __name__, url_prefix="/learners")
+bp = Blueprint("learners", __name__, url_prefix="/learners", template_folder="templates")
 
 
 def init_app(app: Flask) -> None:

@@ -28,7 +28,7 @@ from hue_literacy.content.release import REFERENCE_LANG
 from hue_literacy.lessons import services
 from hue_literacy.qr import qr_svg
 
-bp = Blueprint("lessons", __name__)
+bp = Blueprint("lessons", __name__, template_folder="templates")
 LONG_CACHE = 365 * 24 * 3600
 VOICES = {"vi": "vi-VN", "en": "en-US"}
 

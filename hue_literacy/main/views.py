@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from hue_literacy.access import Role
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("main", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
