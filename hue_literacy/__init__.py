@@ -6,9 +6,18 @@ from flask import Flask
 from hue_literacy.config import PROJECT_ROOT, load_config
 
 
+class HueLiteracy(Flask):
+    """Flask, with each request's view run as one database transaction (database.py)."""
+
+    def dispatch_request(self):
+        from hue_literacy.database import run_in_transaction
+
+        return run_in_transaction(super().dispatch_request)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, features, error pages, commands."""
-    app = Flask(
+    app = HueLiteracy(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,

@@ -12,7 +12,7 @@ class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
 
-# Views commit once at the end of a request; objects stay readable after it.
+# Each request commits once, after its view (database.py); objects stay readable after it.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()

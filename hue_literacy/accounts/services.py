@@ -1,6 +1,7 @@
 """Account rules: registration with consent, sign-in, sign-in cards, data export and deletion.
 
-Plain functions with explicit arguments; views parse the request, call these, and commit.
+Plain functions with explicit arguments; views parse the request and call these, and the
+request commits once (database.py).
 """
 from __future__ import annotations
 

@@ -80,13 +80,10 @@ def _sign_in_page(form, staff: bool):
             form.phone.data, secret, request.remote_addr, _policy(), staff=staff
         )
         if result.user:
-            db.session.commit()
             login_user(result.user, remember=True)
             if result.user.locale is None and session.get("lang"):
                 result.user.locale = session["lang"]
-                db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-        db.session.commit()  # keep the failure count
         message = _wait_message(result.wait_seconds) if result.wait_seconds else str(result.error)
         return render_template(template, form=form, error=message), (
             429 if result.wait_seconds else 200
@@ -153,7 +150,6 @@ def register():
             db.session.rollback()
             error = str(refused.message)
         else:
-            db.session.commit()
             login_user(learner, remember=True)
             flash(_("Your account is ready. Welcome!"), "success")
             return redirect(url_for("main.home"))
@@ -168,7 +164,6 @@ def change_language():
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
 
 
@@ -210,7 +205,6 @@ def delete_my_account():
         user = current_user._get_current_object()
         logout_user()
         services.delete_account(user)
-        db.session.commit()
         flash(_("Your account and your personal data have been deleted."), "info")
         return redirect(url_for("main.home"))
     return render_template("accounts/delete.html", subject=current_user)

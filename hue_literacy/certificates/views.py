@@ -32,6 +32,7 @@ from hue_literacy.classes.models import ClassSession
 from hue_literacy.classes.services import attendances, classes_for
 from hue_literacy.content.access import framework, release
 from hue_literacy.content.framework import localised
+from hue_literacy.database import writes_on_get
 from hue_literacy.extensions import db
 from hue_literacy.wards.models import Ward
 from hue_literacy.wards.services import all_wards
@@ -179,7 +180,6 @@ def issue():
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(url_for("certificates.index", ward=learner.ward_id))
-    db.session.commit()
     flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial,
             name=certificate.learner_name), "success")
     return redirect(url_for("certificates.show", certificate_id=certificate.id))
@@ -212,7 +212,6 @@ def revoke(certificate_id: int):
     except services.CertificateRefused as refused:
         db.session.rollback()
         return show(certificate_id, error=str(refused.message), status=400)
-    db.session.commit()
     flash(_("Certificate %(serial)s is revoked. You can now issue a corrected one.",
             serial=certificate.serial), "info")
     return redirect(url_for("certificates.show", certificate_id=certificate.id))
@@ -263,7 +262,6 @@ def _throttled() -> tuple[str, int] | None:
                     "then try again.", minutes=minutes)
         return render_template("certificates/verify_form.html", error=message), 429
     throttle.record_failure(None, address)
-    db.session.commit()
     return None
 
 
@@ -283,6 +281,7 @@ def lookup():
 
 
 @bp.route("/verify/<code>")
+@writes_on_get  # counts the lookup, also for unknown codes
 def verify(code: str):
     refused = _throttled()
     if refused:

@@ -100,7 +100,6 @@ def open_class():
             db.session.rollback()
             error = str(refused.message)
         else:
-            db.session.commit()
             return redirect(url_for("classes.show", class_id=session.id))
     return render_template("classes/open.html", form=form, error=error, is_admin=is_admin)
 
@@ -142,7 +141,6 @@ def attendees(class_id: int):
 def close(class_id: int):
     session = _class_or_404(class_id)
     services.close_class(session)
-    db.session.commit()
     flash(_("The class is closed: nobody else can join it."), "info")
     return redirect(url_for("classes.show", class_id=session.id))
 
@@ -210,7 +208,6 @@ def assess(class_id: int):
         if learner_id is not None and services.attendance(session, learner_id) is not None:
             return _learner_page(session, _attendee_or_404(session, learner_id), message, 400)
         return render_template("classes/refused.html", session=session, error=message), 400
-    db.session.commit()
     flash(_("Saved: %(skill)s, %(result)s.", skill=assessment.competency_id,
             result=services.RESULT_LABELS[assessment.result]), "success")
     return redirect(url_for("classes.learner", class_id=session.id, learner_id=learner_id)
@@ -253,7 +250,6 @@ def join(code: str):
             db.session.rollback()
             error = str(refused.message)
         else:
-            db.session.commit()
             return redirect(url_for("classes.join", code=session.join_code))
     joined = services.attendance(session, current_user.id)
     if joined is None and not session.is_open:

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hue_literacy.access import staff_required
-from hue_literacy.extensions import db
 from hue_literacy.households import ops
 from hue_literacy.sync.batch import BatchTexts, read_batch
 
@@ -31,5 +30,4 @@ def receive_ops():
     """Apply a batch of household ops; answer stored / duplicate / refused for each."""
     batch = read_batch("ops", ops.MAX_BATCH, OPS_TEXTS)
     result = ops.apply_ops(current_user, batch)
-    db.session.commit()
     return jsonify(result.as_json())

@@ -1,8 +1,8 @@
 """Household rules: register with consent, add members, log visits, edit fields with history.
 
 Plain functions with explicit arguments. Views and the ops API check the ward first (through
-access.py), then call these and commit. Wrong input raises `Refused` with a reason code (for
-the API) and a message in the user's language (for forms and the API).
+access.py), then call these; the request commits once (database.py). Wrong input raises
+`Refused` with a reason code (for the API) and a message in the user's language.
 """
 from __future__ import annotations
 
@@ -388,18 +388,28 @@ def refresh(household: Household) -> None:
     freshen([household])
 
 
-def freshen(households: Iterable[Household]) -> bool:
-    """Recompute the stuck and Digital Family marks of these households from their learners'
-    progress and certificates; True when one changed."""
+def marks_of(households: Iterable[Household]) -> dict[int, dict[str, bool]]:
+    """The stuck and Digital Family marks these households have now, from their learners'
+    progress and certificates (without storing them)."""
     households = list(households)
     ids = {m.learner_id for h in households for m in h.members if m.learner_id}
     digital = learning.digital_learners(ids) if ids else set()
     stuck = learning.stuck(ids) if ids else set()
-    changed = False
+    marks = {}
     for household in households:
         learners = {m.learner_id for m in household.members if m.learner_id}
-        marks = {"digital_family": bool(learners & digital), "member_stuck": bool(learners & stuck)}
-        for name, value in marks.items():
+        marks[household.id] = {"digital_family": bool(learners & digital),
+                               "member_stuck": bool(learners & stuck)}
+    return marks
+
+
+def freshen(households: Iterable[Household]) -> bool:
+    """Store the current marks of these households (see marks_of); True when one changed."""
+    households = list(households)
+    marks = marks_of(households)
+    changed = False
+    for household in households:
+        for name, value in marks[household.id].items():
             if getattr(household, name) != value:
                 setattr(household, name, value)
                 changed = True

@@ -237,11 +237,10 @@ def _competency_names() -> dict[str, str]:
 @staff_required
 def show(household_id: int):
     household = _household_or_404(household_id)
-    if services.freshen([household]):
-        db.session.commit()
     stuck = learning.stuck(m.learner_id for m in household.members if m.learner_id)
     return render_template(
         "households/show.html", household=household, members=_member_views(household, stuck),
+        marks=services.marks_of([household])[household.id],
         visits=services.visits_of(household.id), history=services.history_of(household.id),
         competencies=_competency_names(),
         overdue=services.needs_visit_by_time(household, _today()),
@@ -278,7 +277,6 @@ def register():
                 return redirect(url_for(".index"))
             household = services.register_household(
                 checked, current_user, op_id=form.op_id.data, now=now)
-            db.session.commit()
             flash(_("The household is registered."), "success")
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/register.html", form=form, error=error,
@@ -309,7 +307,6 @@ def edit(household_id: int):
             if checked and _claim(form, "household_updated", now):
                 made = services.edit_household(household, checked, current_user, now,
                                                op_id=form.op_id.data, now=now)
-                db.session.commit()
                 if made:
                     flash(_("Saved."), "success")
             return redirect(url_for(".show", household_id=household.id))
@@ -337,7 +334,6 @@ def add_member(household_id: int):
             if _claim(form, "member_added", now):
                 member = services.add_member(household, fields, current_user,
                                              op_id=form.op_id.data, now=now)
-                db.session.commit()
                 flash(_("%(name)s is added to the household.", name=member.full_name), "success")
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/member.html", member_form=form, household=household,
@@ -354,7 +350,6 @@ def link_member(household_id: int, member_id: int):
     learner = member.phone and services.learner_with_phone(member.phone, household.ward_id)
     if learner:
         services.link_member(member, learner)
-        db.session.commit()
         flash(_("%(name)s is linked to their learner account.", name=member.full_name), "success")
     else:
         flash(_("No learner of this ward has this phone number. Register them first."), "error")
@@ -382,7 +377,6 @@ def log_visit(household_id: int):
                 services.log_visit(household, fields, current_user, now,
                                    op_id=form.op_id.data, now=now)
                 services.freshen([household])
-                db.session.commit()
                 flash(_("The visit is saved."), "success")
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/visit.html", visit_form=form, household=household,

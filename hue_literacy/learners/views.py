@@ -78,7 +78,6 @@ def register():
             db.session.rollback()
             error = str(refused.message)
         else:
-            db.session.commit()
             flash(_("%(name)s is registered. Print their sign-in card below.",
                     name=learner.full_name), "success")
             return redirect(url_for("learners.card", learner_id=learner.id))
@@ -109,7 +108,6 @@ def edit(learner_id: int):
             db.session.rollback()
             error = str(refused.message)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("learners.edit", learner_id=learner.id))
     return render_template("learners/edit.html", form=form, learner=learner, error=error)
@@ -130,7 +128,6 @@ def card(learner_id: int):
 def renew_card(learner_id: int):
     learner = _learner_or_404(learner_id)
     accounts.renew_card(learner)
-    db.session.commit()
     flash(_("Old cards no longer work. Print the new card."), "info")
     return redirect(url_for("learners.card", learner_id=learner.id))
 
@@ -152,7 +149,6 @@ def delete(learner_id: int):
                 error=_("Please tick the box to confirm."),
             )
         accounts.delete_account(learner)
-        db.session.commit()
         flash(_("The account and its personal data have been deleted."), "info")
         return redirect(url_for("learners.index"))
     return render_template("accounts/delete.html", subject=learner)

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from hue_literacy.access import Role, role_required
 from hue_literacy.content.access import release
-from hue_literacy.extensions import csrf, db
+from hue_literacy.extensions import csrf
 from hue_literacy.sync import services
 from hue_literacy.sync.batch import BatchTexts, read_batch
 
@@ -56,5 +56,4 @@ def receive_events():
     """Store a batch of progress events; answer stored / duplicate / refused for each."""
     events = read_batch("events", services.MAX_BATCH, EVENT_TEXTS)
     result = services.store_batch(current_user.id, events, release())
-    db.session.commit()
     return jsonify(result.as_json())
