@@ -41,6 +41,9 @@ class Config:
     # Public address printed in certificate QR codes (e.g. https://hocso.hue.gov.vn); without it
     # the address the official used (maybe the ward office's LAN) is printed.
     CERTIFICATE_BASE_URL: str | None = None
+    # Largest request body read, with or without Content-Length (chunked bodies are cut off
+    # at this size too); no page takes uploads, forms are a few kilobytes.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=12)
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 512

@@ -1,5 +1,8 @@
-"""Security headers on every response, and the client address behind a trusted proxy."""
+"""Security headers on every response, the client address behind a trusted proxy, and a
+body size limit that holds for chunked requests too."""
 from __future__ import annotations
+
+import io
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -31,10 +34,39 @@ HEADERS = {
 }
 
 
+class BodyLimit:
+    """Read a body sent without Content-Length (chunked) up to `limit` + 1 bytes and hand it
+    on with its length, so every size check of the app and of Werkzeug applies to it.
+
+    Werkzeug alone only truncates such a body at MAX_CONTENT_LENGTH (or, without it, reads it
+    whole); here a body over the limit keeps a Content-Length over the limit and gets a 413.
+    """
+
+    def __init__(self, wsgi_app, limit: int) -> None:
+        self.wsgi_app = wsgi_app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.input_terminated") and not environ.get("CONTENT_LENGTH"):
+            stream = environ["wsgi.input"]
+            body = bytearray()
+            while len(body) <= self.limit:
+                chunk = stream.read(min(64 * 1024, self.limit + 1 - len(body)))
+                if not chunk:
+                    break
+                body.extend(chunk)
+            environ["wsgi.input"] = io.BytesIO(bytes(body))
+            environ["CONTENT_LENGTH"] = str(len(body))
+            del environ["wsgi.input_terminated"]
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    if app.config.get("MAX_CONTENT_LENGTH"):
+        app.wsgi_app = BodyLimit(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
 
     @app.after_request
     def add_security_headers(response):

@@ -42,8 +42,8 @@ def test_the_check_page_shows_a_masked_name_and_nothing_else_personal(client, ho
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     assert "This certificate is valid." in page
-    assert "Nguyễn T. H." in page
-    assert "Nguyễn Thị Hoa" not in page
+    assert "N. T. H." in page
+    assert "Nguyễn" not in page
     assert "Phú Xuân" in page
     assert hoas_certificate.serial in page
     assert "Open the phone&#39;s QR scanner" in page or "Open the phone's QR scanner" in page
@@ -112,6 +112,32 @@ def test_only_the_apps_signature_makes_a_certificate_genuine(app, client, hoas_c
         assert "this QR code was not made by the app" in page
     typed = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "Genuine" not in typed and "not made by the app" not in typed
+
+
+def test_a_tampered_signature_never_shows_as_valid(app, client, hoas_certificate):
+    english(client)
+    code = format_code(hoas_certificate.code)
+    good = sign(hoas_certificate.serial, hoas_certificate.code, app.config["SECRET_KEY"])
+    tampered = good[:-2] + ("AA" if good[-2:] != "AA" else "BB")
+    for signature in (tampered, "x", ""):
+        page = client.get(f"/verify/{code}?s={signature}").get_data(as_text=True)
+        headline = page.split("<h1>")[1].split("<dl")[0]
+        assert "This certificate is valid." not in page
+        assert "notice--success" not in headline
+        assert "Do not trust this paper" in headline
+    genuine = client.get(f"/verify/{code}?s={good}").get_data(as_text=True)
+    assert "This certificate is valid." in genuine
+
+
+def test_a_one_word_name_is_masked_on_the_check_page(app, client, people):
+    with app.test_request_context():
+        hoa = db.session.get(User, people["hoa"].id)
+        hoa.full_name = "Hoa"
+        certificate = issue(hoa, db.session.get(User, people["official_a"].id))
+    english(client)
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Hoa" not in page.split('class="facts"')[1].split("</dl>")[0]
+    assert "<dd>H.</dd>" in page
 
 
 def test_too_many_checks_from_one_address_must_wait(app, client, hoas_certificate):

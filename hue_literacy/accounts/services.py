@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,8 +30,13 @@ from hue_literacy.models_base import utcnow
 from hue_literacy.wards.models import Ward
 
 DEFAULT_HASH_METHOD = "scrypt"
-# A hash to check against when the phone is unknown, so timing does not reveal which exist.
-_DUMMY_HASH = generate_password_hash("0000-not-a-real-pin", method="pbkdf2:sha256:1000")
+
+
+@cache
+def dummy_hash(method: str) -> str:
+    """A hash to check when the phone is unknown, made with the method (and cost) real ones
+    use, so the answer takes as long and timing does not reveal which numbers exist."""
+    return generate_password_hash("0000-not-a-real-pin", method=method)
 
 
 def hash_secret(secret: str, method: str = DEFAULT_HASH_METHOD) -> str:
@@ -54,27 +60,33 @@ def sign_in(
     address: str | None,
     policy: throttle.ThrottlePolicy,
     staff: bool = False,
+    hash_method: str = DEFAULT_HASH_METHOD,
 ) -> SignInResult:
-    """Check a phone number and PIN (or staff password), counting failures against guessing."""
+    """Check a phone number and PIN (or staff password), counting failures against guessing.
+
+    The attempt is counted (and committed, see throttle) before the PIN is checked; a right
+    PIN uncounts it and the phone's earlier failures.
+    """
     try:
         phone = normalise_phone(raw_phone)
     except InputRefused as refused:
         return SignInResult(error=refused.message)
-    wait = throttle.seconds_to_wait(policy, phone, address)
-    if wait:
-        return SignInResult(error=_l("Too many wrong tries."), wait_seconds=wait)
+    attempt = throttle.begin_attempt(policy, phone, address)
+    if not attempt.allowed:
+        return SignInResult(error=_l("Too many wrong tries."), wait_seconds=attempt.wait_seconds)
     user = find_by_phone(phone)
-    ok = check_password_hash(user.secret_hash if user and user.secret_hash else _DUMMY_HASH, secret)
+    stored = user.secret_hash if user and user.secret_hash else dummy_hash(hash_method)
+    ok = check_password_hash(stored, secret)
     if not user or not ok or not user.is_active:
-        throttle.record_failure(phone, address)
         if staff:
             return SignInResult(error=_l("This phone number and password do not match."))
         return SignInResult(error=_l("This phone number and PIN do not match. Please try again."))
     if staff != user.is_staff:
+        throttle.forget_attempt(attempt)
         if staff:
             return SignInResult(error=_l("This account is a learner: please use the PIN sign-in."))
         return SignInResult(error=_l("Staff accounts sign in with a password on the staff page."))
-    throttle.clear_failures(phone)
+    throttle.forget_attempt(attempt, phone)
     return SignInResult(user=user)
 
 

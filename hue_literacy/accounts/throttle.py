@@ -1,14 +1,18 @@
 """Slow down PIN guessing: failures are counted per phone number and per network address.
 
 The counts live in the database, so every worker process of the server sees the same ones.
+An attempt is counted *before* its PIN is checked (`begin_attempt`), counting and writing under
+one lock, so parallel attempts cannot all read "under the limit" before any of them is written:
+at most `limit` attempts inside the window get a check, on SQLite and on PostgreSQL alike.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, text
 
 from hue_literacy.accounts.models import SignInFailure
 from hue_literacy.extensions import db
@@ -26,19 +30,82 @@ def _keys(phone: str | None, address: str | None) -> list[tuple[str, int]]:
     return [(f"phone:{phone}", 0), (f"addr:{address}", 1)]
 
 
+def _live_keys(policy: ThrottlePolicy, phone: str | None, address: str | None):
+    limits = {0: policy.max_per_phone, 1: policy.max_per_address}
+    return [(key, limits[kind]) for key, kind in _keys(phone, address)
+            if not key.endswith(":None")]
+
+
+@dataclass
+class Attempt:
+    """One counted attempt: allowed to be checked, or refused with the seconds to wait."""
+
+    allowed: bool
+    wait_seconds: int = 0
+    row_ids: list[int] = field(default_factory=list)
+
+
+def begin_attempt(
+    policy: ThrottlePolicy, phone: str | None, address: str | None, now: datetime | None = None
+) -> Attempt:
+    """Count an attempt as a failure before it is checked; refuse it when that passes a limit.
+
+    One short transaction on its own connection, apart from the request's session, holding
+    the keys' lock from the count to the commit: SQLite has one writer at a time (the insert
+    takes the lock), PostgreSQL takes an advisory lock per key. An allowed attempt's rows stay
+    as its failure unless `forget_attempt` is called (right PIN); a refused one leaves nothing,
+    so waiting does not lengthen the wait.
+    """
+    now = now or utcnow()
+    keys = _live_keys(policy, phone, address)
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            for key, _limit in sorted(keys):
+                conn.execute(text("SELECT pg_advisory_xact_lock(:id)"),
+                             {"id": zlib.crc32(key.encode())})
+        row_ids = [
+            conn.execute(insert(SignInFailure).values(key=key, created_at=now))
+            .inserted_primary_key[0]
+            for key, _limit in keys
+        ]
+        if all(_count(conn, key, now - policy.window) <= limit for key, limit in keys):
+            conn.commit()
+            return Attempt(allowed=True, row_ids=row_ids)
+        conn.execute(delete(SignInFailure).where(SignInFailure.id.in_(row_ids)))
+        wait = _seconds_to_wait(conn, policy, phone, address, now)
+        conn.rollback()
+    return Attempt(allowed=False, wait_seconds=max(1, wait))
+
+
+def forget_attempt(attempt: Attempt, phone: str | None = None) -> None:
+    """Uncount an allowed attempt that was right; with `phone`, forget that phone's failures."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(SignInFailure).where(SignInFailure.id.in_(attempt.row_ids)))
+        if phone:
+            conn.execute(delete(SignInFailure).where(SignInFailure.key == f"phone:{phone}"))
+
+
+def _count(conn, key: str, since: datetime) -> int:
+    return conn.scalar(
+        select(func.count()).select_from(SignInFailure)
+        .where(SignInFailure.key == key, SignInFailure.created_at > since)
+    ) or 0
+
+
 def seconds_to_wait(
     policy: ThrottlePolicy, phone: str | None, address: str | None, now: datetime | None = None
 ) -> int:
     """Seconds before another attempt is allowed for this phone or address (0: go ahead)."""
-    now = now or utcnow()
+    return _seconds_to_wait(db.session, policy, phone, address, now or utcnow())
+
+
+def _seconds_to_wait(
+    executor, policy: ThrottlePolicy, phone: str | None, address: str | None, now: datetime
+) -> int:
     wait = 0
-    limits = {0: policy.max_per_phone, 1: policy.max_per_address}
-    for key, kind in _keys(phone, address):
-        if key.endswith(":None"):
-            continue
-        limit = limits[kind]
+    for key, limit in _live_keys(policy, phone, address):
         recent = list(
-            db.session.scalars(
+            executor.scalars(
                 select(SignInFailure.created_at)
                 .where(SignInFailure.key == key, SignInFailure.created_at > now - policy.window)
                 .order_by(SignInFailure.created_at.desc())
@@ -57,11 +124,6 @@ def record_failure(phone: str | None, address: str | None, now: datetime | None 
     for key, _kind in _keys(phone, address):
         if not key.endswith(":None"):
             db.session.add(SignInFailure(key=key, created_at=now))
-
-
-def clear_failures(phone: str) -> None:
-    """Forget a phone's failures after it signs in correctly."""
-    db.session.execute(delete(SignInFailure).where(SignInFailure.key == f"phone:{phone}"))
 
 
 def prune_failures(policy: ThrottlePolicy, now: datetime | None = None) -> int:

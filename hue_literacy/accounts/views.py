@@ -77,7 +77,8 @@ def _sign_in_page(form, staff: bool):
     if form.validate_on_submit():
         secret = form.password.data if staff else form.pin.data
         result = services.sign_in(
-            form.phone.data, secret, request.remote_addr, _policy(), staff=staff
+            form.phone.data, secret, request.remote_addr, _policy(), staff=staff,
+            hash_method=_hash_method(),
         )
         if result.user:
             login_user(result.user, remember=True)

@@ -370,11 +370,10 @@ def competency_texts(
 
 
 def mask_name(full_name: str | None) -> str:
-    """`Nguyễn Thị Hoa` -> `Nguyễn T. H.`: the family name, then initials of the others."""
+    """`Nguyễn Thị Hoa` -> `N. T. H.`: only initials, so no word of the name is shown whole
+    (a one-word name or a rare family name would otherwise name the holder)."""
     words = unicodedata.normalize("NFC", full_name or "").split()
-    if not words:
-        return ""
-    return " ".join([words[0], *(f"{word[0].upper()}." for word in words[1:])])
+    return " ".join(f"{word[0].upper()}." for word in words)
 
 
 @dataclass(frozen=True)

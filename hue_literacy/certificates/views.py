@@ -255,13 +255,12 @@ def batch():
 def _throttled() -> tuple[str, int] | None:
     """Count this lookup; a page asking to wait (429) when the address looked up too much."""
     address = VERIFY_KEY_PREFIX + (request.remote_addr or "unknown")
-    wait = throttle.seconds_to_wait(VERIFY_POLICY, None, address)
-    if wait:
-        minutes = max(1, (wait + 59) // 60)
+    attempt = throttle.begin_attempt(VERIFY_POLICY, None, address)
+    if not attempt.allowed:
+        minutes = max(1, (attempt.wait_seconds + 59) // 60)
         message = _("Too many checks from this connection. Please wait %(minutes)d minutes, "
                     "then try again.", minutes=minutes)
         return render_template("certificates/verify_form.html", error=message), 429
-    throttle.record_failure(None, address)
     return None
 
 

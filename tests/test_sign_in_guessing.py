@@ -1,0 +1,148 @@
+"""Guessing PINs: limits that hold under parallel requests, and no timing tell for unknown phones.
+
+The parallel tests run on SQLite and (in `make test`) on PostgreSQL, whichever the suite uses.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from hue_literacy.accounts import services
+from hue_literacy.extensions import db
+from tests.conftest import make_app
+from tests.factories import TEST_PIN, LearnerFactory
+
+PARALLEL = 16
+
+
+def test_an_unknown_phone_costs_the_same_hash_work_as_a_registered_one(app, client, monkeypatch):
+    """Same hash method and parameters for both, so the answer takes as long (issue 11 item 6):
+    a cheap dummy hash answered unknown numbers in 9 ms against 300 ms for registered ones."""
+    app.config.pop("PASSWORD_HASH_METHOD")  # production hashing
+    with app.app_context():
+        LearnerFactory(phone="0912345678",
+                       secret_hash=generate_password_hash(TEST_PIN, services.DEFAULT_HASH_METHOD))
+        db.session.commit()
+    checked: list[str] = []
+    real_check = services.check_password_hash
+
+    def recording_check(pwhash: str, secret: str) -> bool:
+        checked.append(pwhash.split("$")[0])  # the method and its cost parameters
+        return real_check(pwhash, secret)
+
+    monkeypatch.setattr(services, "check_password_hash", recording_check)
+    for phone in ("0912345678", "0987654321"):
+        page = client.post("/sign-in", data={"phone": phone, "pin": "9999"})
+        assert "không khớp" in page.get_data(as_text=True)
+    registered, unknown = checked
+    assert registered == unknown == generate_password_hash("x", "scrypt").split("$")[0]
+
+
+def test_the_dummy_hash_follows_the_configured_method(app, client, monkeypatch):
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:2000"
+    checked: list[str] = []
+    monkeypatch.setattr(services, "check_password_hash",
+                        lambda pwhash, secret: checked.append(pwhash.split("$")[0]) or False)
+    client.post("/sign-in", data={"phone": "0987654321", "pin": "9999"})
+    assert checked == ["pbkdf2:sha256:2000"]
+
+
+class HeldChecks:
+    """Hold every PIN check until each of the parallel attempts was either refused by the limit
+    or reached its check: the widest window for a read-then-write count to be overtaken."""
+
+    def __init__(self, real_check, attempts: int) -> None:
+        self.real_check = real_check
+        self.attempts = attempts
+        self.checked = 0
+        self.answered = 0
+        self.lock = threading.Condition()
+
+    def check(self, pwhash: str, secret: str) -> bool:
+        with self.lock:
+            self.checked += 1
+            self.lock.notify_all()
+            assert self.lock.wait_for(lambda: self.checked + self.answered >= self.attempts,
+                                      timeout=60)
+        return self.real_check(pwhash, secret)
+
+    def done_without_check(self) -> None:
+        with self.lock:
+            self.answered += 1
+            self.lock.notify_all()
+
+
+@pytest.fixture
+def parallel_app(app, database_url):
+    """The test's app with a connection pool large enough for every attempt at once (two
+    connections each at most), as a server with that many threads would have."""
+    wide = make_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={
+        "pool_size": 2 * PARALLEL, "max_overflow": 0, "pool_timeout": 60})
+    yield wide
+    with wide.app_context():
+        db.engine.dispose()
+
+
+def fire_in_parallel(app, monkeypatch, forms: list[dict]) -> tuple[HeldChecks, list[int]]:
+    """POST every form to /sign-in at once, each from its own client (own thread, own session)."""
+    held = HeldChecks(services.check_password_hash, len(forms))
+    monkeypatch.setattr(services, "check_password_hash", held.check)
+    start = threading.Barrier(len(forms))
+
+    def attempt(form: dict) -> int:
+        client = app.test_client()
+        start.wait(timeout=60)
+        status = client.post("/sign-in", data=form).status_code
+        if status == 429:  # refused by the limit, never checked
+            held.done_without_check()
+        return status
+
+    with ThreadPoolExecutor(max_workers=len(forms)) as pool:
+        statuses = list(pool.map(attempt, forms))
+    return held, statuses
+
+
+@pytest.fixture
+def learner_phone(app) -> str:
+    with app.app_context():
+        LearnerFactory(phone="0912345678")
+        db.session.commit()
+    return "0912345678"
+
+
+def test_parallel_wrong_pins_for_one_phone_are_checked_at_most_the_limit(
+    parallel_app, monkeypatch, learner_phone
+):
+    app = parallel_app
+    limit = app.config["SIGNIN_MAX_FAILURES_PER_PHONE"]
+    forms = [{"phone": learner_phone, "pin": "9999"}] * PARALLEL
+    held, statuses = fire_in_parallel(app, monkeypatch, forms)
+    assert held.checked == limit
+    assert statuses.count(429) == PARALLEL - limit
+    # Locked now: even the right PIN waits.
+    assert app.test_client().post(
+        "/sign-in", data={"phone": learner_phone, "pin": TEST_PIN}).status_code == 429
+
+
+def test_parallel_wrong_pins_from_one_address_are_checked_at_most_the_limit(
+    parallel_app, monkeypatch, learner_phone
+):
+    app = parallel_app
+    app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"] = 4
+    forms = [{"phone": f"09111111{number:02d}", "pin": "9999"} for number in range(PARALLEL)]
+    held, statuses = fire_in_parallel(app, monkeypatch, forms)
+    assert held.checked == 4
+    assert statuses.count(429) == PARALLEL - 4
+
+
+def test_a_right_pin_after_a_few_wrong_ones_still_signs_in(app, client, learner_phone):
+    for _ in range(2):
+        client.post("/sign-in", data={"phone": learner_phone, "pin": "9999"})
+    assert client.post("/sign-in", data={"phone": learner_phone, "pin": TEST_PIN}
+                       ).status_code == 302
+    for _ in range(4):  # the phone's count started again
+        assert client.post("/sign-in", data={"phone": learner_phone, "pin": "9999"}
+                           ).status_code == 200
