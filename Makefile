@@ -34,8 +34,13 @@ test-sqlite:
 test-postgres:
 	TEST_DATABASE_URL=$$(bash scripts/test-postgres.sh start) $(BIN)/pytest -m "not browser"
 
-lint:
+lint: node_modules/.package-lock.json
 	$(BIN)/ruff check hue_literacy tests bench
+	node_modules/.bin/eslint
+
+# ESLint and its rules, exactly as package-lock.json pins them (npm registry); again when it changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
 
 bench: install
 	$(BIN)/python bench/run_all.py
@@ -45,4 +50,4 @@ translations:
 	$(BIN)/pybabel update -i hue_literacy/translations/messages.pot -d hue_literacy/translations --no-fuzzy-matching -w 100
 
 clean:
-	rm -rf $(VENV) instance *.egg-info .pytest_cache
+	rm -rf $(VENV) node_modules instance *.egg-info .pytest_cache

@@ -1,9 +1,13 @@
 // Service worker: lessons and the app shell precached per language, keyed by a hash of the
 // content release and the static files. A new release is downloaded into a new cache beside
 // the old one (cache.addAll is all-or-nothing) and the pointer switches only when it is
-// complete, so an old cache never mixes with a new one. Queued progress is sent by
-// Background Sync where the browser has it.
-import { flush } from '/static/js/outbox.js';
+// complete, so an old cache never mixes with a new one. Both offline queues, the learners'
+// outbox and the households' changes, are sent by Background Sync where the browser has it
+// (each queue has its own tag), so they go out even after the page is closed.
+import { households } from '/static/js/households-queue.js';
+import { outbox } from '/static/js/outbox.js';
+
+const QUEUES = { [outbox.tag]: outbox, [households.tag]: households };
 
 const META = 'hue-meta';
 const PREFIX = 'hue-content-';
@@ -30,7 +34,7 @@ async function currentCaches() {
   return names;
 }
 
-let updating = {};
+const updating = {};
 
 /** Make sure the cache for `lang` matches the server's release; returns the pointer. */
 async function updateContent(lang) {
@@ -76,12 +80,22 @@ self.addEventListener('message', (event) => {
       (error) => event.source && event.source.postMessage({ type: 'content-status', ok: false, error: String(error) }),
     ));
   } else if (data.type === 'flush') {
-    event.waitUntil(flush());
+    event.waitUntil(Promise.all(Object.values(QUEUES).map((queue) => queue.flush())));
   }
 });
 
+/** Send one queue; fail the sync event when the network failed, so the browser tries again. */
+async function syncQueue(queue) {
+  const outcome = await queue.flush();
+  // Signed out: trying again would not help; the next page after signing in sends it.
+  if (!outcome.ok && outcome.reason !== 'signed_out') {
+    throw new Error(`${queue.name} not sent: ${outcome.reason}`);
+  }
+}
+
 self.addEventListener('sync', (event) => {
-  if (event.tag === 'hue-outbox') event.waitUntil(flush());
+  const queue = QUEUES[event.tag];
+  if (queue) event.waitUntil(syncQueue(queue));
 });
 
 async function fromCaches(request) {

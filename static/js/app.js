@@ -1,7 +1,8 @@
 // Loaded on every page: registers the service worker, keeps the lessons of the page's
-// language cached, sends queued progress when the network returns, and shows the
-// "offline / waiting to send N / all sent" line in words an older person understands.
-import { flush, pendingCount, subscribe } from './outbox.js';
+// language cached, sends queued progress (from this page itself, so answers go out even when
+// the service worker is blocked, failed or missing) and shows the "offline / sending N /
+// not sent yet / all sent" line in words an older person understands.
+import { outbox, pendingCount } from './outbox.js';
 import { freshSession, learnerOf } from './session.js';
 
 const statusLine = document.getElementById('sync-status');
@@ -13,30 +14,27 @@ async function whoIsSignedIn() {
   return userId;
 }
 
+/** The line's state and words; "sending" only while a send is going on or about to start. */
+function describe(waiting) {
+  const { sending, last } = outbox.state();
+  const data = statusLine.dataset;
+  if (!navigator.onLine) {
+    if (waiting) return ['offline', data.offlineWaiting.replace('{n}', waiting)];
+    return ['offline', userId ? data.offline : data.offlineStaff];
+  }
+  if (!waiting) return ['sent', data.sent];
+  if (sending || !last || last.ok) return ['waiting', data.waiting.replace('{n}', waiting)];
+  if (last.reason === 'signed_out') return ['signed-out', data.signedOut.replace('{n}', waiting)];
+  return ['retrying', data.retrying.replace('{n}', waiting)];
+}
+
 async function showStatus() {
   if (!statusLine || !('indexedDB' in window)) return;
-  const waiting = userId ? await pendingCount(userId) : 0;
-  let text;
-  let state;
-  if (!navigator.onLine) {
-    state = 'offline';
-    if (waiting) text = statusLine.dataset.offlineWaiting.replace('{n}', waiting);
-    else text = userId ? statusLine.dataset.offline : statusLine.dataset.offlineStaff;
-  } else if (waiting) {
-    state = 'waiting';
-    text = statusLine.dataset.waiting.replace('{n}', waiting);
-  } else {
-    state = 'sent';
-    text = statusLine.dataset.sent;
-  }
+  const waiting = userId ? await pendingCount(userId).catch(() => 0) : 0;
+  const [state, text] = describe(waiting);
   statusLine.textContent = text;
   statusLine.dataset.state = state;
   statusLine.hidden = !userId && state === 'sent';
-}
-
-async function sendQueued() {
-  if (navigator.onLine) await flush();
-  await showStatus();
 }
 
 async function setUpServiceWorker() {
@@ -65,9 +63,10 @@ function setUpInstallHint() {
   });
 }
 
-subscribe(showStatus);
-window.addEventListener('online', sendQueued);
+outbox.subscribe(showStatus);
+window.addEventListener('online', showStatus);
 window.addEventListener('offline', showStatus);
-whoIsSignedIn().then(sendQueued);
+whoIsSignedIn().then(showStatus);
+outbox.keepSending();
 setUpServiceWorker();
 setUpInstallHint();

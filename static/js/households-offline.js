@@ -1,52 +1,12 @@
-// Household forms that keep working without network. Online, the forms are plain POSTs.
-// Offline, a submitted form becomes an op (its op id comes from the form, so a form saved
-// twice is stored once) kept in IndexedDB, in this module's own database `hue-households`
-// (the learners' outbox database is not touched), and sent to /api/v1/household-ops when the
-// network returns or a page loads. An op leaves the phone only when the server answered
-// stored, duplicate or refused; refused ones are kept in `rejected` and shown.
-import { uuid } from './outbox.js';
+// Household forms that keep working without network. Online, the forms are plain POSTs,
+// checked and answered by the server. Offline, a submitted form becomes an op in the
+// households' queue (households-queue.js), sent when the network returns, while this page is
+// open or, after it is closed, by the service worker's Background Sync. The status line says
+// what is waiting, what was sent and what the server refused.
+import { households, queueOp } from './households-queue.js';
+import { uuid } from './uuid.js';
 
-const DB_NAME = 'hue-households';
-const DB_VERSION = 1;
-const BATCH_SIZE = 50;
 const statusLine = document.getElementById('household-outbox');
-
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains('ops')) db.createObjectStore('ops', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('rejected')) db.createObjectStore('rejected', { keyPath: 'id' });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function withStore(name, mode, work) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(name, mode);
-    const request = work(tx.objectStore(name));
-    tx.oncomplete = () => { db.close(); resolve(request ? request.result : undefined); };
-    tx.onerror = () => { db.close(); reject(tx.error); };
-  });
-}
-
-/** The queued ops, in the order they were made (a member may follow its household). */
-export async function pendingOps() {
-  const all = (await withStore('ops', 'readonly', (store) => store.getAll())) || [];
-  return all.sort((a, b) => a.queued_at - b.queued_at);
-}
-
-let sequence = 0;
-
-export async function queue(op) {
-  const full = { ...op, queued_at: Date.now() * 1000 + (sequence++ % 1000) };
-  await withStore('ops', 'readwrite', (store) => store.put(full));
-  return full;
-}
 
 function text(data, name) {
   return (data.get(name) || '').toString().trim();
@@ -89,21 +49,35 @@ function say(message) {
   statusLine.hidden = !message;
 }
 
-async function showWaiting() {
+async function showWaiting(signedOut = false) {
   if (!statusLine) return;
-  const waiting = (await pendingOps()).length;
-  if (waiting) say(statusLine.dataset.waiting.replace('{n}', waiting));
+  const waiting = await households.count();
+  const words = signedOut ? statusLine.dataset.signedOut : statusLine.dataset.waiting;
+  if (waiting) say(words.replace('{n}', waiting));
+}
+
+/** Tell what the latest flush did (here or in the service worker). */
+async function showOutcome(outcome) {
+  if (!statusLine || !outcome) return;
+  if (outcome.reason === 'offline' && !outcome.sent && !outcome.refused.length) return; // nothing new
+  if (outcome.refused.length) {
+    say(outcome.refused.map((result) => statusLine.dataset.refused.replace('{message}', result.message)).join(' '));
+  } else if (await households.count()) {
+    await showWaiting(outcome.reason === 'signed_out');
+  } else if (outcome.sent) {
+    say(statusLine.dataset.sent);
+  }
 }
 
 async function onSubmit(event) {
   const form = event.currentTarget;
-  if (navigator.onLine) return; // online: the plain POST, checked and answered by the server
+  if (navigator.onLine) return; // online: the plain POST
   event.preventDefault();
   if (!form.reportValidity()) return;
   const op = opFromForm(form);
   if (!op) return;
   try {
-    await queue(op);
+    await queueOp(op);
   } catch (error) {
     console.warn('could not keep the form on this phone', error);
     form.submit(); // storage unavailable: try the network after all
@@ -120,67 +94,11 @@ async function onSubmit(event) {
   say(statusLine ? statusLine.dataset.queued : '');
 }
 
-async function postOps(ops) {
-  try {
-    const response = await fetch('/api/v1/household-ops', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ops: ops.map(({ queued_at, ...op }) => op) }),
-    });
-    return response.ok ? await response.json() : null; // signed out: keep the ops for later
-  } catch {
-    return null; // offline
-  }
-}
-
-let flushing = null;
-
-/** Send the queued ops; safe to call often, one flush at a time. */
-export function flush() {
-  if (!flushing) flushing = doFlush().finally(() => { flushing = null; });
-  return flushing;
-}
-
-async function doFlush() {
-  const ops = await pendingOps();
-  if (!ops.length) return { sent: 0 };
-  let sent = 0;
-  const refused = [];
-  for (let start = 0; start < ops.length; start += BATCH_SIZE) {
-    const answer = await postOps(ops.slice(start, start + BATCH_SIZE));
-    if (!answer) break;
-    const results = answer.results || [];
-    await withStore('ops', 'readwrite', (store) => {
-      for (const result of results) if (typeof result.id === 'string') store.delete(result.id);
-    });
-    const rejected = results.filter((result) => result.status === 'refused');
-    if (rejected.length) {
-      await withStore('rejected', 'readwrite', (store) => {
-        for (const result of rejected) store.put({ ...result, rejected_at: new Date().toISOString() });
-      });
-    }
-    refused.push(...rejected);
-    sent += results.length - rejected.length;
-  }
-  if (statusLine) {
-    const left = (await pendingOps()).length;
-    if (refused.length) {
-      say(refused.map((result) => statusLine.dataset.refused.replace('{message}', result.message)).join(' '));
-    } else if (left) {
-      await showWaiting();
-    } else if (sent) {
-      say(statusLine.dataset.sent);
-    }
-  }
-  return { sent, refused: refused.length };
-}
-
 if ('indexedDB' in window) {
   for (const form of document.querySelectorAll('form[data-household-op]')) {
     form.addEventListener('submit', onSubmit);
   }
-  window.addEventListener('online', flush);
-  window.addEventListener('offline', showWaiting);
-  showWaiting().then(() => (navigator.onLine ? flush() : null));
+  households.subscribe((change) => { if (change.kind === 'flushed') showOutcome(change.outcome); });
+  window.addEventListener('offline', () => showWaiting());
+  showWaiting().then(() => households.keepSending());
 }

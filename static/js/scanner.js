@@ -174,7 +174,7 @@ export function setupScan(section, ctx) {
   async function look() {
     if (!stream) return;
     if (video.readyState >= 2) {
-      let text = null;
+      let text;
       try {
         text = await decode(video, ctx.jsQrSrc, false);
       } catch {
