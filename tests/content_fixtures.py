@@ -16,7 +16,9 @@ from hue_literacy.content.errors import ContentError, ContentProblem
 from hue_literacy.content.release import ContentRelease, load_release
 
 FRAMEWORK = Path(__file__).resolve().parent.parent / "content" / "framework.yaml"
-SOURCE = {"title": "Official guide", "url": "https://dichvucong.gov.vn/", "checked": "2026-11-01"}
+SOURCE = {"title": "Official guide", "url": "https://dichvucong.gov.vn/p/home/dvc-huong-dan.html",
+          "checked": "2026-11-01"}
+ARCHIVE = FRAMEWORK.parent / "archive"
 TEXT_KEYS = {"title", "summary", "text", "prompt", "hint", "feedback", "success", "label",
              "error", "submit", "result", "why", "safe_feedback"}
 
@@ -122,10 +124,34 @@ class ContentTree:
         self.root = tmp_path / "content"
         (self.root / "vi" / "media").mkdir(parents=True)
         (self.root / "en" / "media").mkdir(parents=True)
-        self.root.joinpath("framework.yaml").write_bytes(FRAMEWORK.read_bytes())
+        framework = yaml.safe_load(FRAMEWORK.read_text(encoding="utf-8"))
+        # The real framework, with paths through the four lessons of this tree.
+        framework["paths"] = {group["id"]: ["safe-spot", "qr-scan", "pay-check", "gov-report"]
+                              for group in framework["groups"]}
+        self.write_framework(framework)
+        (self.root / "archive").mkdir()
+        for path in ARCHIVE.glob("*.yaml"):
+            (self.root / "archive" / path.name).write_bytes(path.read_bytes())
         for data in LESSONS.values():
             self.write("vi", data)
             self.write("en", translate(data))
+
+    def write_framework(self, data: dict[str, Any]) -> Path:
+        path = self.root / "framework.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        return path
+
+    def framework(self) -> dict[str, Any]:
+        return yaml.safe_load((self.root / "framework.yaml").read_text(encoding="utf-8"))
+
+    def edit_framework(self, change: Callable[[dict], None]) -> None:
+        data = self.framework()
+        change(data)
+        self.write_framework(data)
+
+    def warnings(self) -> list[ContentProblem]:
+        return list(load_release(self.root).warnings)
 
     def path(self, lang: str, lesson_id: str) -> Path:
         return self.root / lang / f"{lesson_id}.yaml"

@@ -78,9 +78,10 @@ def make_people(app) -> dict[str, User]:
         }
         make_ready(made["hoa"], made["ambassador_a"])
         # Lộc: PAY-1 not mastered, SAFE-2 only done with help.
+        profile = framework().profile_for_group(made["loc"].group).competency_ids
         make_ready(made["loc"], made["ambassador_a"],
-                   competency_ids=["QR-1", "PAY-1", "GOV-1", "SAFE-1"],
-                   mastered=["QR-1", "GOV-1", "SAFE-1", "SAFE-2"])
+                   competency_ids=[comp for comp in profile if comp != "SAFE-2"],
+                   mastered=[comp for comp in profile if comp != "PAY-1"])
         db.session.add(Assessment(
             learner_id=made["loc"].id, competency_id="SAFE-2", result="with_help",
             assessor_id=made["ambassador_a"].id, assessed_on=TODAY, framework_id="hue-dl",
@@ -145,9 +146,9 @@ def test_approving_issues_the_certificate_with_serial_code_and_snapshot(app, cli
         assert certificate.learner_name == "Nguyễn Thị Hoa"
         assert certificate.learner_birth_date == date(1951, 2, 7)
         assert certificate.ward_name == "Phú Xuân"
-        assert (certificate.framework_id, certificate.framework_version) == ("hue-dl", 1)
-        assert certificate.profile_id == "basic"
-        assert certificate.competency_ids == ["QR-1", "PAY-1", "GOV-1", "SAFE-1", "SAFE-2"]
+        assert (certificate.framework_id, certificate.framework_version) == ("hue-dl", 2)
+        assert certificate.profile_id == "elderly"
+        assert certificate.competency_ids == list(framework().profile("elderly").competency_ids)
         assert certificate.assessor_ids == [people["ambassador_a"].id]
         assert certificate.assessor_names == ["Lê Thị Thu"]
         assert certificate.issued_by_id == people["official_a"].id

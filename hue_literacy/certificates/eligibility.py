@@ -66,12 +66,17 @@ def decide(
     competency_ids: Iterable[str],
     mastered: Iterable[str],
     assessments: Mapping[str, AssessmentResult] | Iterable[AssessmentResult],
+    untaught: Iterable[str] = (),
 ) -> Eligibility:
-    """Compare a profile's competencies with what is mastered and what was done alone."""
+    """Compare a profile's competencies with what is mastered and what was done alone.
+
+    A competency that no lesson trains yet (`untaught`: the content check warns about it) cannot
+    be mastered in practice, so only its practical assessment is asked for.
+    """
     competency_ids = tuple(dict.fromkeys(competency_ids))
     if not profile_id or not competency_ids:
         return Eligibility(profile_id=profile_id)
-    mastered = set(mastered)
+    mastered = set(mastered) | set(untaught)
     if not isinstance(assessments, Mapping):
         assessments = {result.competency_id: result for result in assessments}
     not_mastered = tuple(comp for comp in competency_ids if comp not in mastered)
@@ -126,6 +131,7 @@ def eligibility_of_many(learners: Sequence, release) -> dict[int, Eligibility]:
     mastered = mastered_of_many(learners, release)
     latest = latest_results_of_many([learner.id for learner in learners])
     framework = release.framework
+    untaught = untaught_competencies(release)
     results = {}
     for learner in learners:
         profile = framework.profile_for_group(learner.group)
@@ -134,8 +140,15 @@ def eligibility_of_many(learners: Sequence, release) -> dict[int, Eligibility]:
             profile.competency_ids if profile else (),
             mastered[learner.id],
             latest[learner.id],
+            untaught,
         )
     return results
+
+
+def untaught_competencies(release) -> frozenset[str]:
+    """Competencies of the framework that no lesson trains yet."""
+    return frozenset(comp_id for comp_id, lesson_ids in progress.competency_lesson_ids(
+        release).items() if not lesson_ids)
 
 
 def eligibility_for(learner, release) -> Eligibility:

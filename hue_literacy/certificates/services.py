@@ -123,6 +123,21 @@ def valid_certificate(learner_id: int, profile_id: str | None = None) -> Certifi
     return db.session.scalar(query.order_by(Certificate.issued_at.desc()).limit(1))
 
 
+def certified_competencies(learner_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The competencies each learner's valid certificates confirm, whatever their version."""
+    ids = sorted(set(learner_ids))
+    found: dict[int, set[str]] = {learner_id: set() for learner_id in ids}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(Certificate.learner_id, Certificate.competency_ids).where(
+            Certificate.learner_id.in_(ids), Certificate.revoked_at.is_(None))
+    )
+    for learner_id, competency_ids in rows:
+        found[learner_id].update(competency_ids or ())
+    return found
+
+
 def holds_valid_certificate(user_id: int) -> bool:
     """True when the person holds a certificate that is not revoked (for Digital Families)."""
     return valid_certificate(user_id) is not None

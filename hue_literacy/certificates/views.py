@@ -115,9 +115,11 @@ def _lookup_url() -> str:
 
 def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
     locale = _pdf_locale()
-    content = framework()
+    content = release()
     lookup = _lookup_url()
-    pages = [services.printed(cert, content, locale, _verify_url(cert), lookup)
+    # Each paper shows the framework version its certificate was earned under.
+    pages = [services.printed(cert, content.framework_version(cert.framework_version), locale,
+                              _verify_url(cert), lookup)
              for cert in certificates]
     response = Response(render_pdf(pages, locale), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -143,8 +145,9 @@ def index():
     return _overview_page(ward)
 
 
-def _profile_name(profile_id: str) -> str:
-    profile = framework().profile(profile_id)
+def _profile_name(profile_id: str, version: int | None = None) -> str:
+    """The profile's name in the framework version given (a certificate's), else the current."""
+    profile = release().framework_version(version).profile(profile_id)
     return localised(profile.name, _locale()) if profile else profile_id
 
 
@@ -194,9 +197,10 @@ def show(certificate_id: int, error: str | None = None, status: int = 200):
         "certificates/show.html",
         certificate=certificate,
         code=format_code(certificate.code),
-        profile_name=_profile_name(certificate.profile_id),
-        competencies=services.competency_texts(certificate.competency_ids, framework(),
-                                               _locale()),
+        profile_name=_profile_name(certificate.profile_id, certificate.framework_version),
+        competencies=services.competency_texts(
+            certificate.competency_ids, release().framework_version(certificate.framework_version),
+            _locale()),
         audit=services.audit_log(certificate.id),
         error=error,
     ), status
@@ -290,7 +294,9 @@ def verify(code: str):
         response = render_template("certificates/verify_unknown.html", code=code), 404
     else:
         signature = request.args.get("s")
-        view = services.public_view(certificate, framework(), _locale(), _local_date)
+        view = services.public_view(
+            certificate, release().framework_version(certificate.framework_version), _locale(),
+            _local_date)
         response = render_template(
             "certificates/verify.html",
             view=view,

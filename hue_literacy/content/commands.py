@@ -13,8 +13,13 @@ content_cli = AppGroup("content", help="Lesson content and the competency framew
 @content_cli.command("check")
 @click.option("--dir", "content_dir", type=click.Path(path_type=Path), default=None,
               help="Content folder to check (default: the app's CONTENT_DIR).")
-def check(content_dir: Path | None) -> None:
-    """Validate every content file; exit with status 1 and list the problems if any."""
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (speech-friendly text, homepage sources, coverage).")
+def check(content_dir: Path | None, strict: bool) -> None:
+    """Validate every content file; exit with status 1 and list the problems if any.
+
+    Warnings are listed but do not fail the check unless --strict is given.
+    """
     from hue_literacy.content.errors import ContentError
     from hue_literacy.content.release import load_release
 
@@ -22,7 +27,13 @@ def check(content_dir: Path | None) -> None:
     try:
         release = load_release(folder)
     except ContentError as error:
+        for problem in error.warnings:
+            click.echo(f"WARNING {problem}", err=True)
         for problem in error.problems:
             click.echo(f"ERROR {problem}", err=True)
         raise click.ClickException(f"{len(error.problems)} problem(s) in {folder}") from None
+    for problem in release.warnings:
+        click.echo(f"WARNING {problem}", err=True)
     click.echo(release.summary())
+    if strict and release.warnings:
+        raise click.ClickException(f"{len(release.warnings)} warning(s) in {folder} (--strict)")

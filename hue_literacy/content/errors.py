@@ -19,7 +19,9 @@ class ContentProblem:
 class ContentError(Exception):
     """Raised when content is invalid; the app refuses to start rather than serve half of it."""
 
-    def __init__(self, problems: list[ContentProblem]) -> None:
+    def __init__(self, problems: list[ContentProblem],
+                 warnings: tuple[ContentProblem, ...] = ()) -> None:
         self.problems = problems
+        self.warnings = warnings
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(f"{len(problems)} content problem(s):\n{lines}")

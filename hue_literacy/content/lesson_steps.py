@@ -23,6 +23,7 @@ from hue_literacy.content.model import (
     ScreenElement,
     Step,
     TapStep,
+    normalise_digits,
 )
 from hue_literacy.content.yaml_lines import Checker
 from hue_literacy.vietqr import PRACTICE_MARKER, PURPOSE_MAX_LENGTH, ascii_purpose
@@ -33,11 +34,13 @@ PRACTICE_PURPOSE_ROOM = PURPOSE_MAX_LENGTH - len(PRACTICE_MARKER) - 1
 ID_PATTERN = r"[a-z0-9-]+"
 ID_WHAT = "an id of small letters a-z, digits and -"
 CODE_PATTERN = r"[A-Z0-9-]{3,20}"
-APPS = ("bank", "vneid", "portal", "hue-s", "zalo", "camera", "home", "sms", "call", "settings")
-ELEMENT_KINDS = ("text", "tile", "button", "field", "row")
+APPS = ("bank", "vneid", "portal", "hue-s", "zalo", "camera", "home", "sms", "call", "settings",
+        "shop", "social", "video")
+ELEMENT_KINDS = ("text", "tile", "button", "field", "row", "notification")
 ICONS = (
     "qr", "transfer", "list", "bell", "id", "camera", "phone", "message", "lock", "home",
     "settings", "search", "doc", "photo", "map", "shield", "user", "card", "help", "back",
+    "cart", "truck", "star", "gift", "store", "video", "print", "bag",
 )
 FIELD_KINDS = ("text", "digits", "tel", "date", "select", "textarea")
 QR_KINDS = ("link", "vietqr", "text")
@@ -145,12 +148,14 @@ def _tap(check: Checker, common: dict[str, Any]) -> TapStep:
         app = screen_check.one_of("app", APPS)
         title = screen_check.string("title")
         for _index, sub in screen_check.each("elements"):
-            sub.unknown_keys({"id", "kind", "text", "icon"})
+            sub.unknown_keys({"id", "kind", "text", "icon", "feedback"})
             element = ScreenElement(
                 id=sub.string("id", pattern=ID_PATTERN, what=f"an element id: {ID_WHAT}"),
                 kind=sub.one_of("kind", ELEMENT_KINDS),
                 text=sub.string("text"),
                 icon=sub.one_of("icon", ICONS, required=False) or None,
+                feedback=sub.string("feedback", required=False,
+                                    what="what the player says when this element is tapped"),
             )
             elements.append(element)
             entries.append((sub, element.id))
@@ -160,6 +165,10 @@ def _tap(check: Checker, common: dict[str, Any]) -> TapStep:
     if target and ids and target not in ids:
         check.problem("target", f"'{target}' is not an element of the screen; expected one of "
                       + ", ".join(ids))
+    for (sub, element_id), element in zip(entries, elements, strict=True):
+        if element_id and element_id == target and element.feedback:
+            sub.problem("feedback", "this element is the target: tapping it shows 'success'; "
+                        "element feedback is for the wrong elements only")
     return TapStep(
         **common, prompt=prompt, screen=Screen(app=app, title=title, elements=tuple(elements)),
         target=target, feedback=check.string("feedback"), success=check.string("success"),
@@ -195,7 +204,7 @@ def _form(check: Checker, common: dict[str, Any]) -> FormStep:
 
 def _form_field(sub: Checker) -> FormField:
     sub.unknown_keys({"id", "label", "kind", "required", "min_length", "length", "options",
-                      "expected", "error"})
+                      "expected", "expected_error", "error"})
     field_id = sub.string("id", pattern=ID_PATTERN, what=f"a field id: {ID_WHAT}")
     kind = sub.one_of("kind", FIELD_KINDS)
     min_length = sub.integer("min_length", required=False, minimum=1) or None
@@ -217,20 +226,50 @@ def _form_field(sub: Checker) -> FormField:
                             sub.item_line("options", index))
     elif sub.has("options"):
         sub.problem("options", f"options are only for select fields, not {kind or 'this kind'}")
-    expected = sub.string("expected", required=False) or None
-    if expected and kind == "select" and options and expected not in options:
-        sub.problem("expected", f"'{expected}' is not one of the options; expected one of: "
-                    + "; ".join(options))
-    if expected and kind == "digits" and not re.fullmatch(r"\d+", expected):
-        sub.problem("expected", f"'{expected}' is not digits only")
-    elif expected and kind == "digits" and length and len(expected) != length:
-        sub.problem("expected", f"'{expected}' has {len(expected)} digits; expected {length}")
+    expected = _expected(sub, kind, options, min_length, length)
+    expected_error = sub.string("expected_error", required=False) or None
+    if expected_error and not expected:
+        sub.problem("expected_error", "is only used with 'expected'; add the expected value or "
+                    "remove expected_error")
+    if expected and not expected_error and kind and kind != "select":
+        sub.problem("expected_error", "missing; a field with 'expected' needs its own "
+                    "explanation for a different value, e.g. 'Cô Hương nói 60.000 đồng: bác gõ "
+                    "60000'", sub.line_of("expected"))
     return FormField(
         id=field_id, label=sub.string("label"), kind=kind,
         error=sub.string("error", what="a message shown when the field is not filled right"),
         required=sub.boolean("required"), min_length=min_length, length=length,
-        options=tuple(options), expected=expected,
+        options=tuple(options), expected=expected, expected_error=expected_error,
     )
+
+
+def _expected(sub: Checker, kind: str, options: list[str], min_length: int | None,
+              length: int | None) -> str | None:
+    """The value the task gives, checked against the field's kind (see FormField.accepts)."""
+    raw = sub.data.get("expected")
+    if isinstance(raw, float):
+        sub.problem("expected", f"'{raw}' was read as a decimal number; put the value in quotes, "
+                    'e.g. expected: "60000"')
+        return None
+    expected = sub.string("expected", required=False) or None
+    if not expected or not kind:
+        return expected
+    compact = normalise_digits(expected)
+    if kind == "select" and options and expected not in options:
+        sub.problem("expected", f"'{expected}' is not one of the options; expected one of: "
+                    + "; ".join(options))
+    elif kind == "digits" and not re.fullmatch(r"\d+", compact):
+        sub.problem("expected", f"'{expected}' is not digits only (spaces and dots are ignored)")
+    elif kind == "tel" and not re.fullmatch(r"\+?\d+", compact):
+        sub.problem("expected", f"'{expected}' is not a phone number of digits")
+    elif kind in ("digits", "tel") and length and len(compact.lstrip("+")) != length:
+        sub.problem("expected", f"'{expected}' has {len(compact.lstrip('+'))} digits; expected "
+                    f"{length}")
+    elif kind == "date":
+        sub.date("expected", required=False)
+    elif kind in ("text", "textarea") and min_length and len(expected) < min_length:
+        sub.problem("expected", f"'{expected}' is shorter than min_length {min_length}")
+    return expected
 
 
 def _scan(check: Checker, common: dict[str, Any]) -> ScanStep:

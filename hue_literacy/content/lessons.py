@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from hue_literacy.content.lesson_steps import ID_PATTERN, ID_WHAT, check_step
 from hue_literacy.content.model import (
@@ -25,7 +26,8 @@ from hue_literacy.content.model import (
     Step,
     TapStep,
 )
-from hue_literacy.content.yaml_lines import Problems, load_yaml_with_lines
+from hue_literacy.content.speech import narrated_texts, speech_problems
+from hue_literacy.content.yaml_lines import Checker, Problems, load_yaml_with_lines
 
 MIN_STEPS, MAX_STEPS = 3, 7
 LESSON_FIELDS = {
@@ -33,6 +35,9 @@ LESSON_FIELDS = {
     "sources", "steps",
 }
 SOURCE_FIELDS = {"title", "url", "checked"}
+# While the version 1 lessons still cite homepages, such a source is a warning; the lead sets
+# this to True once every lesson cites its page (FORMAT.md, "Rules").
+HOMEPAGE_SOURCE_IS_ERROR = False
 
 
 def load_lesson(path: Path, lang: str, problems: Problems) -> Lesson | None:
@@ -62,15 +67,7 @@ def load_lesson(path: Path, lang: str, problems: Problems) -> Lesson | None:
     if next_id and next_id == lesson_id:
         check.problem("next", "a lesson cannot suggest itself; expected the id of another lesson")
 
-    sources = []
-    for _index, sub in check.each("sources"):
-        sub.unknown_keys(SOURCE_FIELDS)
-        sources.append(Source(
-            title=sub.string("title"),
-            url=sub.string("url", pattern=r"https?://[^\s/]+\.[^\s]*",
-                           what="a web address starting with http:// or https://"),
-            checked=sub.date("checked"),
-        ))
+    sources = [_source(sub) for _index, sub in check.each("sources")]
 
     media_dir = path.parent / "media"
     steps = []
@@ -85,13 +82,34 @@ def load_lesson(path: Path, lang: str, problems: Problems) -> Lesson | None:
         first_index.setdefault(step.id, index)
         steps.append(step)
 
+    lines = field_lines(data)
+    for field_path, text in narrated_texts(data):
+        for message in speech_problems(text):
+            problems.warn(path, field_path, message, lines.get(field_path))
     if problems.count_for(path) > before:
         return None
     return Lesson(
         id=lesson_id, lang=lang, version=version, area=area, order=order,
         competencies=competencies, minutes=minutes, title=title, summary=summary, next=next_id,
-        sources=tuple(sources), steps=tuple(steps), path=path, lines=field_lines(data),
+        sources=tuple(sources), steps=tuple(steps), path=path, lines=lines,
     )
+
+
+def _source(sub: Checker) -> Source:
+    """A source must name the page the fact is on (not a homepage) and when it was checked."""
+    sub.unknown_keys(SOURCE_FIELDS)
+    url = sub.string("url", pattern=r"https?://[^\s/]+\.[^\s]*",
+                     what="a web address starting with http:// or https://")
+    parts = urlsplit(url) if url else None
+    if parts and parts.path.strip("/") == "" and not parts.query:
+        message = (f"'{url}' is a homepage; expected the address of the page that says it "
+                   "(the warning, legal text or guide itself)")
+        if HOMEPAGE_SOURCE_IS_ERROR:
+            sub.problem("url", message)
+        else:
+            sub.warn("url", message)
+    return Source(title=sub.string("title"), url=url,
+                  checked=sub.date("checked", required=True))
 
 
 def field_lines(data: Any, prefix: str = "") -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The lesson model: a frozen dataclass per lesson, per step type and per part of a step."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ class ScreenElement:
     kind: str
     text: str
     icon: str | None = None
+    feedback: str = ""  # said when this (wrong) element is tapped; else the step's feedback
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,25 @@ class FormField:
     length: int | None = None
     options: tuple[str, ...] = ()
     expected: str | None = None
+    expected_error: str | None = None
+
+    @property
+    def wrong_value_message(self) -> str:
+        """What the player says when the value differs from `expected`."""
+        return self.expected_error or self.error
+
+    def accepts(self, value: str) -> bool:
+        """Tell whether `value` is the expected one (digits ignore spaces and dots)."""
+        if self.expected is None:
+            return True
+        if self.kind in ("digits", "tel"):
+            return normalise_digits(value) == normalise_digits(self.expected)
+        return " ".join(value.split()).casefold() == " ".join(self.expected.split()).casefold()
+
+
+def normalise_digits(value: str) -> str:
+    """A number as typed ("60.000", "0912 345 678") without its spaces and dots."""
+    return re.sub(r"[\s.]", "", value)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from hue_literacy.content.errors import ContentError
+from hue_literacy.content.errors import ContentError, ContentProblem
 from hue_literacy.content.framework import LANGS, Area, Framework, load_framework
 from hue_literacy.content.lessons import load_lesson
 from hue_literacy.content.model import Lesson, ScanStep
 from hue_literacy.content.release_checks import (
+    check_archive,
     check_coverage,
     check_framework_ids,
+    check_paths,
     check_references,
     check_structure,
     check_translations,
@@ -21,6 +23,7 @@ from hue_literacy.content.release_checks import (
 from hue_literacy.content.yaml_lines import Problems
 
 REFERENCE_LANG = LANGS[0]
+ARCHIVE_DIR = "archive"
 _CACHE_SIZE = 16
 _cache: dict[tuple[str, str], ContentRelease] = {}
 
@@ -33,6 +36,22 @@ class ContentRelease:
     framework: Framework
     content_hash: str
     lessons: Mapping[str, Mapping[str, Lesson]] = field(default_factory=dict)
+    # Earlier versions of the framework (content/archive/), by version, for what was earned
+    # under them; `framework` is the current one.
+    archived: Mapping[int, Framework] = field(default_factory=dict)
+    warnings: tuple[ContentProblem, ...] = ()
+
+    def framework_version(self, version: int | None) -> Framework:
+        """The framework as it was in `version` (the current one when unknown)."""
+        if version is None or version == self.framework.version:
+            return self.framework
+        return self.archived.get(version, self.framework)
+
+    def path_lessons(self, lang: str, group_id: str | None) -> list[Lesson]:
+        """The lessons of a group's path, in the path's order."""
+        lessons = self.in_lang(lang)
+        return [lessons[lesson_id] for lesson_id in self.framework.path(group_id)
+                if lesson_id in lessons]
 
     def in_lang(self, lang: str) -> Mapping[str, Lesson]:
         """Lessons of `lang` by id (Vietnamese for a language without lessons)."""
@@ -47,8 +66,9 @@ class ContentRelease:
         return sorted(lessons, key=lambda lesson: (lesson.order, lesson.id))
 
     def catalogue(self, lang: str) -> list[tuple[Area, list[Lesson]]]:
-        """Every area of the framework, in its order, with its lessons in catalogue order."""
-        return [(area, self.area_lessons(lang, area.id)) for area in self.framework.areas]
+        """The framework's areas that have lessons, in its order, with their lessons in order."""
+        areas = [(area, self.area_lessons(lang, area.id)) for area in self.framework.areas]
+        return [(area, lessons) for area, lessons in areas if lessons]
 
     def competency_lessons(self, lang: str, competency_id: str) -> list[Lesson]:
         """Lessons that train a competency, in catalogue order."""
@@ -71,13 +91,16 @@ class ContentRelease:
         }
 
     def summary(self) -> str:
+        older = "".join(f", v{version} archived" for version in sorted(self.archived))
         lines = [
-            f"Content OK: framework {self.framework.id} v{self.framework.version}, "
+            f"Content OK: framework {self.framework.id} v{self.framework.version}{older}, "
             f"content hash {self.content_hash[:12]}"
         ]
         for lang, per_area in self.counts().items():
             areas = ", ".join(f"{area_id} {count}" for area_id, count in per_area.items())
             lines.append(f"  {lang}: {sum(per_area.values())} lessons ({areas})")
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s), listed above")
         return "\n".join(lines)
 
 
@@ -129,20 +152,41 @@ def _load(folder: Path, digest: str) -> ContentRelease:
                 if reference is not None:
                     check_structure(reference, lesson, problems)
         check_references(lessons[lang], set(files[lang]), problems)
+    archived: dict[int, Framework] = {}
     if framework is not None:
         check_framework_ids(lessons, framework, problems)
+        check_paths(framework, framework_path, set(files[REFERENCE_LANG]), problems)
         # A file that did not load may train the "missing" competency: fix it first.
         if all(len(lessons[lang]) == len(files[lang]) for lang in LANGS):
             check_coverage(lessons, framework, framework_path, problems)
+        archived = _archived(folder / ARCHIVE_DIR, framework, problems)
 
+    warnings = tuple(sorted(problems.warnings, key=_where))
     if problems or framework is None:
-        raise ContentError(sorted(problems.items, key=lambda p: (p.file, p.line or 0)))
+        raise ContentError(sorted(problems.items, key=_where), warnings)
     return ContentRelease(
         folder=folder, framework=framework, content_hash=digest,
         lessons=MappingProxyType(
             {lang: MappingProxyType(by_id) for lang, by_id in lessons.items()}
         ),
+        archived=MappingProxyType(archived), warnings=warnings,
     )
+
+
+def _where(problem: ContentProblem) -> tuple[str, int]:
+    return problem.file, problem.line or 0
+
+
+def _archived(archive: Path, current: Framework, problems: Problems) -> dict[int, Framework]:
+    """Every earlier framework version kept in the archive folder, by version."""
+    found: dict[int, Framework] = {}
+    if not archive.is_dir():
+        return found
+    for path in sorted(archive.glob("*.yaml")):
+        old = load_framework(path, problems)
+        if old is not None and check_archive(old, current, path, found, problems):
+            found[old.version] = old
+    return found
 
 
 def _lesson_files(lang_dir: Path, problems: Problems) -> dict[str, Path]:

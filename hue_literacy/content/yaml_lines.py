@@ -72,6 +72,7 @@ class Problems:
 
     def __init__(self, root: Path | None = None) -> None:
         self.items: list[ContentProblem] = []
+        self.warnings: list[ContentProblem] = []
         self.root = root
 
     def name(self, path: Path) -> str:
@@ -84,6 +85,10 @@ class Problems:
 
     def add(self, path: Path, field: str, message: str, line: int | None = None) -> None:
         self.items.append(ContentProblem(self.name(path), field, message, line))
+
+    def warn(self, path: Path, field: str, message: str, line: int | None = None) -> None:
+        """Record something to fix that does not stop the content from loading."""
+        self.warnings.append(ContentProblem(self.name(path), field, message, line))
 
     def count_for(self, path: Path) -> int:
         name = self.name(path)
@@ -148,6 +153,9 @@ class Checker:
 
     def problem(self, key: str, message: str, line: int | None = None) -> None:
         self.problems.add(self.path, self.field_name(key), message, line or self.line_of(key))
+
+    def warn(self, key: str, message: str, line: int | None = None) -> None:
+        self.problems.warn(self.path, self.field_name(key), message, line or self.line_of(key))
 
     def sub(self, data: Any, prefix: str) -> Checker:
         return Checker(self.problems, self.path, data, prefix)

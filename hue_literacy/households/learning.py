@@ -1,8 +1,9 @@
 """What the household's learners achieved, read from other features through small adapters.
 
-- Certificates: `hue_literacy.certificates.services.holds_valid_certificate(user_id)` is used
-  when that module exists. Until the certificates feature lands, `certified()` answers "no
-  certificate" for everyone, so a Digital Family is decided by mastery alone.
+- The Digital Family rule is data: `digital_family` in content/framework.yaml (which
+  competencies make each of the five basic skills, how many members must hold them all).
+- Certificates: `hue_literacy.certificates.services.certified_competencies()` when that module
+  exists (without it, a Digital Family is decided by mastery alone).
 - Mastery and "stuck": the functions of `hue_literacy.progress.services`.
 """
 from __future__ import annotations
@@ -13,8 +14,6 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Select
 
 from hue_literacy.content.access import release
-
-FAMILY_PROFILE = "basic"
 
 
 def _optional(module: str, name: str) -> Callable | None:
@@ -27,47 +26,64 @@ def _optional(module: str, name: str) -> Callable | None:
         raise
 
 
-def certified(learner_ids: Iterable[int]) -> set[int]:
-    """The learners holding a valid certificate (none while certificates are absent)."""
-    holds = _optional("hue_literacy.certificates.services", "holds_valid_certificate")
-    if holds is None:
-        return set()
-    return {learner_id for learner_id in learner_ids if holds(learner_id)}
+def certified_competencies(learner_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Competencies each learner's valid certificates confirm (of any framework version)."""
+    confirmed = _optional("hue_literacy.certificates.services", "certified_competencies")
+    if confirmed is None:
+        return {}
+    return confirmed(learner_ids)
 
 
-def mastered_family_profile(learner_ids: Iterable[int]) -> set[int]:
-    """The learners who mastered every competency of the family ("basic") profile."""
+def mastered_competencies(learner_ids: Iterable[int],
+                          competency_ids: Iterable[str]) -> dict[int, set[str]]:
+    """Which of `competency_ids` each learner has mastered in practice."""
     from hue_literacy.progress import services as progress
 
     ids = sorted(set(learner_ids))
+    wanted = set(competency_ids)
     current = release()
-    profile = current.framework.profile(FAMILY_PROFILE)
-    if not ids or profile is None:
-        return set()
-    needed = {
-        comp_id: lesson_ids
-        for comp_id, lesson_ids in progress.competency_lesson_ids(current).items()
-        if comp_id in profile.competency_ids
-    }
+    if not ids or not wanted:
+        return {}
+    needed = {comp_id: lesson_ids
+              for comp_id, lesson_ids in progress.competency_lesson_ids(current).items()
+              if comp_id in wanted}
     everything = current.in_lang(progress.CANONICAL_LANG)
     lessons = {lesson_id: everything[lesson_id]
                for lesson_ids in needed.values() for lesson_id in lesson_ids}
     events = progress.events_by_learner(ids)
     rule = current.framework.mastery
     return {
-        learner_id for learner_id in ids
-        if all(
-            state.mastered
-            for state in progress.mastery(events[learner_id], lessons, needed, rule).values()
-        )
+        learner_id: {comp_id for comp_id, state in progress.mastery(
+            events[learner_id], lessons, needed, rule).items() if state.mastered}
+        for learner_id in ids
     }
 
 
 def digital_learners(learner_ids: Iterable[int]) -> set[int]:
-    """Learners who make their household a Digital Family: certified or mastered."""
+    """Learners holding all five basic skills of the framework's Digital Family rule.
+
+    A basic skill is held when each of its competencies is mastered in practice or confirmed
+    by a valid certificate; competency ids keep their meaning across framework versions, so a
+    version 1 certificate counts for the competencies it confirms.
+    """
+    rule = release().framework.digital_family
     ids = set(learner_ids)
-    found = certified(ids)
-    return found | mastered_family_profile(ids - found)
+    if rule is None or not ids:
+        return set()
+    certified = certified_competencies(ids)
+    needed = set(rule.competency_ids)
+    achieved = {learner_id: certified.get(learner_id, set()) & needed for learner_id in ids}
+    unsure = [learner_id for learner_id in ids if not needed <= achieved[learner_id]]
+    for learner_id, mastered in mastered_competencies(unsure, needed).items():
+        achieved[learner_id] |= mastered
+    return {learner_id for learner_id in ids if rule.holds_all(achieved[learner_id])}
+
+
+def is_digital_family(household_learners: set[int], digital: set[int]) -> bool:
+    """A household is a Digital Family when enough of its learners hold the basic skills."""
+    rule = release().framework.digital_family
+    needed = rule.members if rule else 1
+    return len(household_learners & digital) >= needed
 
 
 def stuck(learner_ids: Iterable[int] | Select) -> set[int]:

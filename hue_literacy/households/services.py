@@ -398,7 +398,7 @@ def marks_of(households: Iterable[Household]) -> dict[int, dict[str, bool]]:
     marks = {}
     for household in households:
         learners = {m.learner_id for m in household.members if m.learner_id}
-        marks[household.id] = {"digital_family": bool(learners & digital),
+        marks[household.id] = {"digital_family": learning.is_digital_family(learners, digital),
                                "member_stuck": bool(learners & stuck)}
     return marks
 

@@ -1,0 +1,61 @@
+"""Speech-friendly text: what the phone's voice reads badly, found in a lesson's texts.
+
+The player reads every text of a step aloud with the device's text-to-speech; symbols come out
+as noise ("đ" as a letter, " - " as "minus", "10:02" as two numbers). These are warnings: the
+lesson still loads, `flask content check` lists them and `--strict` refuses them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# Keys of a lesson whose text the learner sees and the player may read aloud.
+NARRATED_KEYS = {
+    "title", "summary", "text", "prompt", "hint", "feedback", "success", "label", "error",
+    "expected_error", "submit", "result", "why", "safe_feedback", "alt",
+}
+# A label and its value joined by a spaced hyphen or dash: "Số tiền - 60.000 đồng".
+_DASH = re.compile(r"\S\s[-–—]\s\S")
+# An amount followed by the đồng sign written short: "60.000đ", "60.000 đ", "60.000 ₫", "VNĐ".
+_DONG = re.compile(r"\d[\d.,]*\s?(?:đ|₫|VNĐ|vnđ|Vnđ)(?!\w)")
+# A clock time: "10:02", "9:30", "10h02".
+_CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3])(?::|h)[0-5]\d(?![\d:])")
+
+RULES = (
+    (_DASH, "' - ' is read aloud as a dash or 'minus'; write a label with a colon "
+            "('Số tiền: 60.000 đồng') or end the sentence"),
+    (_DONG, "'{found}': the voice reads 'đ' as a letter; write 'đồng' ('60.000 đồng')"),
+    (_CLOCK, "'{found}' is read as two numbers; write the time in words ('10 giờ 2 phút', "
+             "'2 minutes past 10')"),
+)
+
+
+def speech_problems(text: str) -> list[str]:
+    """Every speech problem of one text, as a message."""
+    found = []
+    for pattern, message in RULES:
+        match = pattern.search(text)
+        if match:
+            found.append(message.format(found=match.group(0).strip()))
+    return found
+
+
+def narrated_texts(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(field path, text) of every narrated text in parsed lesson data; sources are not read."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "sources" and not prefix:
+                continue
+            if isinstance(value, str) and key in NARRATED_KEYS:
+                yield path, value
+            elif key == "options" and isinstance(value, list):
+                yield from ((f"{path}[{i}]", item) for i, item in enumerate(value)
+                            if isinstance(item, str))
+                yield from narrated_texts(value, path)
+            else:
+                yield from narrated_texts(value, path)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from narrated_texts(value, f"{prefix}[{index}]")
