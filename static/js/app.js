@@ -40,7 +40,9 @@ async function showStatus() {
 async function setUpServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   try {
-    const registration = await navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' });
+    const registration = await navigator.serviceWorker.register('/sw.js', {
+      type: 'module', scope: '/', updateViaCache: 'none', // its imported queue modules checked too
+    });
     await navigator.serviceWorker.ready;
     const worker = navigator.serviceWorker.controller || registration.active;
     if (worker && navigator.onLine) worker.postMessage({ type: 'update-content', lang });
