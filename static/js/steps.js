@@ -22,11 +22,14 @@ function tap(section, ctx) {
   const buttons = section.querySelectorAll('[data-element]');
   for (const button of buttons) {
     button.addEventListener('click', () => {
-      const ok = button.dataset.element === section.dataset.target;
+      const id = button.dataset.element;
+      const ok = id === section.dataset.target;
       for (const other of buttons) other.classList.remove('is-wrong');
       mark(button, ok);
-      ctx.feedback(ctx.text(ok ? 'success' : 'feedback'), ok);
-      if (!ctx.isDone()) ctx.answered(ok, { element: button.dataset.element });
+      // A wrong element may say what it is ("that is only information"); else the step's text.
+      const said = ok ? ctx.text('success') : (ctx.text(`element-${id}`) || ctx.text('feedback'));
+      ctx.feedback(said, ok);
+      if (!ctx.isDone()) ctx.answered(ok, { element: id });
     });
   }
 }
@@ -86,20 +89,25 @@ function order(section, ctx) {
   draw();
 }
 
+const compact = (text) => text.replace(/[\s.]/g, '');
+const plain = (text) => text.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** 'shape' when the field is empty or malformed, 'value' when it differs from the task's. */
 function fieldProblem(field, input) {
   const value = input.value.trim();
   const { kind, min, length, expected } = field.dataset;
-  if (!value) return 'required' in field.dataset || Boolean(expected);
-  const digits = value.replace(/[\s.]/g, '');
-  if ((kind === 'digits' || kind === 'tel') && !/^\+?\d+$/.test(digits)) return true;
-  if (length && digits.replace('+', '').length !== Number(length)) return true;
-  if (min && value.length < Number(min)) return true;
-  if (expected) {
-    const wanted = expected.trim().toLowerCase();
-    const given = kind === 'digits' ? digits : value.toLowerCase().replace(/\s+/g, ' ');
-    if (given !== wanted) return true;
+  if (!value) return ('required' in field.dataset || expected !== undefined) ? 'shape' : null;
+  const digits = compact(value);
+  if ((kind === 'digits' || kind === 'tel') && !/^\+?\d+$/.test(digits)) return 'shape';
+  if (length && digits.replace('+', '').length !== Number(length)) return 'shape';
+  if (min && value.length < Number(min)) return 'shape';
+  if (expected !== undefined) {
+    // Digits compare without spaces and dots: 60.000, 60 000 and 60000 are the same.
+    const numeric = kind === 'digits' || kind === 'tel';
+    const same = numeric ? digits === compact(expected) : plain(value) === plain(expected);
+    if (!same) return 'value';
   }
-  return false;
+  return null;
 }
 
 function form(section, ctx) {
@@ -109,13 +117,16 @@ function form(section, ctx) {
     const wrong = [];
     for (const field of element.querySelectorAll('[data-field]')) {
       const input = field.querySelector('input, select, textarea');
-      const error = field.querySelector('.field-error');
-      const bad = fieldProblem(field, input);
-      error.hidden = !bad;
+      const problem = fieldProblem(field, input);
+      const shapeError = field.querySelector('[data-error="shape"]');
+      const valueError = field.querySelector('[data-error="value"]') || shapeError;
+      const shown = problem === 'value' ? valueError : shapeError;
+      for (const error of field.querySelectorAll('.field-error')) error.hidden = error !== shown || !problem;
+      const bad = problem !== null;
       field.classList.toggle('field--error', bad);
       input.setAttribute('aria-invalid', String(bad));
       if (bad) {
-        input.setAttribute('aria-describedby', error.id);
+        input.setAttribute('aria-describedby', shown.id);
         wrong.push(field.dataset.field);
       } else {
         input.removeAttribute('aria-describedby');
@@ -147,14 +158,27 @@ function scam(section, ctx) {
       const why = section.querySelector(`[data-why="${id}"]`);
       why.hidden = false;
       button.setAttribute('aria-pressed', 'true');
+      button.classList.remove('bubble--missed');
       found.add(id);
       showCount();
       const done = found.size >= need;
       ctx.feedback(done ? ctx.text('success') : why.textContent, true);
+      if (done) revealMissed(section, found);
       if (done && !ctx.isDone()) ctx.answered(true, { found: [...found] });
     });
   }
   showCount();
+}
+
+/** At the end of a scam step, show every warning sign the learner did not tap, with why. */
+function revealMissed(section, found) {
+  for (const button of section.querySelectorAll('[data-line][data-flag="true"]')) {
+    const id = button.dataset.line;
+    if (found.has(id)) continue;
+    button.classList.add('bubble--missed');
+    section.querySelector(`[data-why="${id}"]`).hidden = false;
+    section.querySelector(`[data-missed="${id}"]`).hidden = false;
+  }
 }
 
 export const steps = { choice, tap, order, form, scam };
