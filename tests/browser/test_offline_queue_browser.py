@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hue_literacy.content.access import release
 from hue_literacy.extensions import db
-from hue_literacy.households.models import Visit
+from hue_literacy.households.models import Household, Visit
 from hue_literacy.sync.models import ProgressEvent
 from tests.browser.conftest import PHONE, PageProblems, screenshot
 from tests.browser.test_households_browser import (
@@ -42,18 +42,19 @@ def new_phone(browser, service_workers: str):
     return context, page
 
 
-def read_household_ops(page) -> list[dict]:
-    return page.evaluate("""() => new Promise((resolve, reject) => {
+def read_household_store(page, store: str = "ops") -> list[dict]:
+    """Everything in one store of the households' queue database on the phone."""
+    return page.evaluate("""(store) => new Promise((resolve, reject) => {
         const open = indexedDB.open('hue-households');
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('ops')) { db.close(); resolve([]); return; }
-          const all = db.transaction('ops').objectStore('ops').getAll();
+          if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
+          const all = db.transaction(store).objectStore(store).getAll();
           all.onsuccess = () => { db.close(); resolve(all.result); };
           all.onerror = () => reject(all.error);
         };
         open.onerror = () => reject(open.error);
-    })""")
+    })""", store)
 
 
 def stored_events(app, learner_id: int) -> list[ProgressEvent]:
@@ -118,11 +119,46 @@ def test_household_change_made_offline_is_sent_by_background_sync_after_the_page
     page.problems = PageProblems(page)
     page.goto(household_page)
     assert "Bác tự quét mã QR ở chợ." in page.locator("main").inner_text()
-    assert read_household_ops(page) == []
+    assert read_household_store(page) == []
     page.wait_for_load_state("networkidle")
     assert visits(app) == 1
     assert page.problems.messages == []
     context.close()
+
+
+def households_in_db(app) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(Household.id)).all())
+
+
+def test_a_household_change_refused_by_the_server_is_shown_and_never_sent_again(
+    app, ambassador_home, live_server, phone_page  # noqa: F811
+):
+    page = phone_page
+    sign_in_ambassador(page, live_server)
+    page.goto(live_server + "/households/")
+    before = households_in_db(app)
+    page.context.set_offline(True)
+    page.locator("#register-household summary").click()
+    page.locator("#address").fill("5 Lê Lợi")  # registered in the ward already
+    page.locator("#consent").check()
+    page.locator("#register-household button[type=submit]").click()
+    status = page.locator("#household-outbox")
+    expect(status).to_have_text(status.get_attribute("data-queued"))
+
+    page.context.set_offline(False)  # sent by the page or by Background Sync, whichever first
+    expect(status).to_have_text(
+        "Chưa lưu được: Một hộ gia đình ở địa chỉ này đã được đăng ký trong phường.")
+    screenshot(page, "households-refused-360")
+    assert read_household_store(page) == []
+    (refused,) = read_household_store(page, "rejected")
+    assert refused["reason"] == "duplicate_household"
+    assert refused["item"]["payload"]["address"] == "5 Lê Lợi"  # what was refused is kept
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert households_in_db(app) == before
+    assert len(read_household_store(page, "rejected")) == 1
+    assert page.problems.messages == []
 
 
 def blocked(context, page) -> None:
