@@ -12,6 +12,16 @@ const SHARED = [
   'static/js/outbox.js',
   'static/js/households-queue.js',
 ];
+// The scripts a page loads with <script>; every other module is imported and must not
+// touch the page when it is imported (only inside the functions it exports).
+const PAGE_SCRIPTS = [
+  'static/js/app.js',
+  'static/js/player.js',
+  'static/js/catalogue.js',
+  'static/js/class-refresh.js',
+  'static/js/print.js',
+  'static/js/households-offline.js',
+];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),
 );
@@ -32,6 +42,16 @@ export default [
   },
   { files: ['static/js/**/*.js'], ignores: SHARED, languageOptions: { globals: globals.browser } },
   { files: SHARED, languageOptions: { globals: inPagesAndWorkers } },
+  {
+    files: ['static/js/**/*.js'],
+    ignores: PAGE_SCRIPTS,
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "Identifier[name=/^(document|window)$/]:not(:function Identifier)",
+        message: 'An imported module must not touch the page at import: do it in a function.',
+      }],
+    },
+  },
   { files: ['static/sw.js'], languageOptions: { globals: globals.serviceworker } },
   { files: ['eslint.config.js'], languageOptions: { sourceType: 'module', globals: globals.node } },
 ];

@@ -57,7 +57,7 @@ async function nativeDetector() {
   return native;
 }
 
-const canvas = document.createElement('canvas');
+let canvas = null; // made on the first decode: nothing touches the page at import
 
 /** The text of the QR code in an image or video frame, or null. */
 async function decode(source, jsQrSrc, thorough) {
@@ -70,6 +70,7 @@ async function decode(source, jsQrSrc, thorough) {
     if (!thorough) return null;
   }
   const jsQR = await loadJsQr(jsQrSrc);
+  canvas = canvas || document.createElement('canvas');
   const width = source.videoWidth || source.naturalWidth || source.width;
   const height = source.videoHeight || source.naturalHeight || source.height;
   const scale = Math.min(1, (thorough ? 1200 : 640) / Math.max(width, height));
