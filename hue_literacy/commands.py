@@ -1,4 +1,4 @@
-"""CLI commands: `flask wards seed`, `flask demo seed`, `flask admin create`."""
+"""CLI commands: `flask wards seed`, `flask demo seed`, `flask admin create|password`."""
 from __future__ import annotations
 
 import click
@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from hue_literacy.access import Role
 from hue_literacy.accounts import services as accounts
-from hue_literacy.accounts.phone import InputRefused
+from hue_literacy.accounts.phone import InputRefused, normalise_phone
 from hue_literacy.extensions import db
 from hue_literacy.wards.services import seed_wards
 
@@ -56,3 +56,20 @@ def admin_create(name: str, phone: str, password: str) -> None:
         raise click.ClickException(str(refused.message)) from None
     db.session.commit()
     click.echo(f"Admin {name} created.")
+
+
+@admin_cli.command("password")
+@click.option("--phone", prompt=True)
+@click.password_option()
+def admin_password(phone: str, password: str) -> None:
+    """Give a staff member a new password; every session they have ends."""
+    try:
+        user = accounts.find_by_phone(normalise_phone(phone))
+        if user is None or not user.is_staff or not user.is_active:
+            raise click.ClickException("No staff account has this phone number.")
+        accounts.set_password(user, password, current_app.config.get(
+            "PASSWORD_HASH_METHOD", accounts.DEFAULT_HASH_METHOD))
+    except InputRefused as refused:
+        raise click.ClickException(str(refused.message)) from None
+    db.session.commit()
+    click.echo("Password changed; the old one and every session of this account stopped working.")

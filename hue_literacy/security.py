@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Flask
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -61,6 +61,14 @@ class BodyLimit:
         return self.wsgi_app(environ, start_response)
 
 
+def _may_hold_personal_data() -> bool:
+    """A page for a signed-in person (names, phones, progress: learners share phones) or the
+    answer to a form (it shows what was typed). Views that know better set Cache-Control."""
+    user = g.get("_login_user")  # only when the request looked at who is signed in
+    signed_in = user is not None and user.is_authenticated
+    return signed_in or request.method not in ("GET", "HEAD")
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
@@ -72,6 +80,8 @@ def init_app(app: Flask) -> None:
     def add_security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if "Cache-Control" not in response.headers and _may_hold_personal_data():
+            response.headers["Cache-Control"] = "private, no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

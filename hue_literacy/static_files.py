@@ -30,13 +30,33 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
-def send_static(filename: str, max_age: int):
-    """A file of static/, buffered: static files are small, so they are compressed in one
-    piece and the file is closed with the response (the streaming compressor leaves it open)."""
-    response = send_from_directory(current_app.config["STATIC_DIR"], filename, max_age=max_age)
+def send_buffered(directory: str | Path, filename: str, max_age: int):
+    """A file sent as bytes, read and closed before the response leaves the app.
+
+    Static files and lesson media are small. Werkzeug would keep the file open until the
+    server closes the response, which its development server skips when the browser drops
+    the connection (the file is then closed by the garbage collector, with a ResourceWarning);
+    the compressor also needs the whole body anyway.
+    """
+    response = send_from_directory(directory, filename, max_age=max_age)
+    body = response.response
+    try:
+        data = b"" if response.status_code == 304 else b"".join(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
     response.direct_passthrough = False
-    response.make_sequence()
+    if response.status_code == 304:
+        response.response = []
+    else:
+        response.set_data(data)
     return response
+
+
+def send_static(filename: str, max_age: int):
+    """A file of static/ (see send_buffered)."""
+    return send_buffered(current_app.config["STATIC_DIR"], filename, max_age)
 
 
 def init_app(app: Flask) -> None:

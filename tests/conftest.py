@@ -95,7 +95,7 @@ class AuthActions:
     def as_user(self, user) -> None:
         """Sign in without the form (for tests about what comes after signing in)."""
         with self._client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
 
 

@@ -103,3 +103,28 @@ def test_a_wrong_method_on_a_page_says_which_methods_are_allowed(client):
     assert "text/html" in response.content_type
     assert "POST" in response.headers["Allow"]
     assert "GET" not in response.headers["Allow"]
+
+
+def _served_but_never_closed(app, path: str) -> list:
+    """Serve `path` as a WSGI server does, but skip close(): Werkzeug's server does when the
+    browser drops the connection (its clean-up read fails first), as happens under load."""
+    import gc
+    import warnings
+
+    from werkzeug.test import EnvironBuilder
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        statuses = []
+        app_iter = app(EnvironBuilder(path=path).get_environ(),
+                       lambda status, headers, exc_info=None: statuses.append(status))
+        body = b"".join(app_iter)
+        del app_iter
+        gc.collect()
+    assert statuses[0].startswith("200") and body
+    return [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+@pytest.mark.parametrize("path", ["/static/css/app.css", "/sw.js"])
+def test_a_static_file_is_closed_even_when_the_response_is_not(app, path):
+    assert _served_but_never_closed(app, path) == []

@@ -1,10 +1,11 @@
 """User accounts and the record of failed sign-ins."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hue_literacy.access import Role
@@ -38,6 +39,8 @@ class User(UserMixin, db.Model):
     consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     card_version: Mapped[int] = mapped_column(Integer, default=1)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the id kept in the session and the remember cookie; a new one ends them all.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: new_session_token())
 
     ward: Mapped[Ward | None] = relationship()
     registered_by: Mapped[User | None] = relationship(
@@ -49,12 +52,34 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot sign in
         return self.deleted_at is None
 
+    def get_id(self) -> str:
+        """What the session and the remember cookie hold: the id and the session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Sign this person out everywhere: every session and remember cookie stops working."""
+        self.session_token = new_session_token()
+
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.AMBASSADOR, Role.OFFICIAL, Role.ADMIN)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+@event.listens_for(User.secret_hash, "set")
+@event.listens_for(User.card_version, "set")
+@event.listens_for(User.deleted_at, "set")
+def _credentials_changed(user: User, value, old, _initiator) -> None:
+    """A new PIN or password, a renewed card or a deletion ends every session at once,
+    whichever code makes the change (a rule of the model, so no path can forget it)."""
+    if old != value:
+        user.end_sessions()
 
 
 class SignInFailure(db.Model):

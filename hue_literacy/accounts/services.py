@@ -200,6 +200,11 @@ def create_staff(
     return staff
 
 
+def set_password(user: User, password: str, hash_method: str = DEFAULT_HASH_METHOD) -> None:
+    """Give a staff member a new password (which also signs them out everywhere)."""
+    user.secret_hash = hash_secret(check_new_password(password), hash_method)
+
+
 # --- sign-in cards -------------------------------------------------------------------------
 
 CARD_SALT = "sign-in-card"

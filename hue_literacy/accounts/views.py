@@ -1,6 +1,7 @@
 """Sign-in (learner PIN, staff password, printed card), sign-out, language, my data."""
 from __future__ import annotations
 
+import hmac
 import json
 
 from flask import (
@@ -39,9 +40,16 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The person of a session or remember cookie, if its token is still theirs (see
+    User.get_id: a new card, PIN or password, or deletion gives a new token)."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user and user.is_active else None
+    if user is None or not user.is_active or not user.session_token:
+        return None
+    return user if hmac.compare_digest(user.session_token, token) else None
 
 
 @login_manager.unauthorized_handler

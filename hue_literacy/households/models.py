@@ -97,6 +97,8 @@ class Visit(db.Model):
     visited_on: Mapped[date] = mapped_column(Date)
     competency_ids: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Set when the notes were blanked because they named a person whose account was deleted.
+    notes_erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ambassador_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import force_locale, get_locale
@@ -27,6 +26,7 @@ from hue_literacy.content.model import Lesson, OrderStep, ScanStep
 from hue_literacy.content.release import REFERENCE_LANG
 from hue_literacy.lessons import services
 from hue_literacy.qr import qr_svg
+from hue_literacy.static_files import send_buffered
 
 bp = Blueprint("lessons", __name__, template_folder="templates")
 LONG_CACHE = 365 * 24 * 3600
@@ -151,7 +151,7 @@ def _player_strings() -> dict[str, str]:
 def media(lang: str, filename: str):
     """A lesson's recorded narration or picture."""
     _check_lang(lang)
-    return send_from_directory(Path(release().folder) / lang / "media", filename, max_age=3600)
+    return send_buffered(Path(release().folder) / lang / "media", filename, max_age=3600)
 
 
 def _qr_payload(lesson_id: str, step_id: str) -> str:
