@@ -35,3 +35,20 @@ def master_lesson(learner, lesson, at: datetime | None = None, tries: int = 2) -
                   version=lesson.version)
     event(learner, "lesson_completed", lesson.id, at + timedelta(minutes=tries * 10),
           version=lesson.version)
+
+
+def right_answer(step) -> dict:
+    """The answer the player (static/js/steps.js, scanner.js) sends for a right try."""
+    from hue_literacy.content.model import ChoiceStep, FormStep, OrderStep, ScamStep, TapStep
+
+    if isinstance(step, ChoiceStep):
+        return {"option": step.correct_option.id}
+    if isinstance(step, TapStep):
+        return {"element": step.target}
+    if isinstance(step, OrderStep):
+        return {"order": [item.id for item in step.items]}
+    if isinstance(step, ScamStep):
+        return {"found": [line.id for line in step.flagged][: step.find]}
+    if isinstance(step, FormStep):
+        return {"wrong_fields": []}
+    return {"method": "typed", "code": step.code}  # scan

@@ -12,7 +12,7 @@ from hue_literacy.content.access import release
 from hue_literacy.extensions import db
 from hue_literacy.progress import services
 from tests.factories import AmbassadorFactory, LearnerFactory, OfficialFactory, ward
-from tests.progress_helpers import event, master_lesson, wrong_answers
+from tests.progress_helpers import event, master_lesson, right_answer, wrong_answers
 
 
 def qr1_lessons() -> list[str]:
@@ -183,7 +183,7 @@ def test_events_synced_from_a_phone_earn_mastery(app, client, auth, learner):
                 batch.append({
                     "id": str(uuid.uuid4()), "type": "step_answered", "lesson_id": lesson.id,
                     "lesson_version": 1, "step_id": step.id, "correct": True,
-                    "hint_used": False,
+                    "hint_used": False, "answer": right_answer(step),
                     "occurred_at": (now + timedelta(minutes=attempt * 5 + index)).isoformat(),
                 })
         batch.append({"id": str(uuid.uuid4()), "type": "lesson_completed",
@@ -191,6 +191,32 @@ def test_events_synced_from_a_phone_earn_mastery(app, client, auth, learner):
                       "occurred_at": (now + timedelta(minutes=20)).isoformat()})
     assert client.post("/api/v1/events", json={"events": batch}).get_json()["refused"] == 0
     assert client.get("/api/v1/progress").get_json()["competencies"]["QR-1"]["mastered"]
+
+
+def test_answers_only_flagged_correct_by_a_script_earn_no_mastery(app, client, auth, learner):
+    """The phone's `correct` flag alone is not trusted: the server judges the answer."""
+    auth.as_user(learner)
+    now = datetime.now(UTC) - timedelta(minutes=30)
+    batch = []
+    with app.app_context():
+        lessons = [release().lesson("vi", lesson_id) for lesson_id in qr1_lessons()]
+    for lesson in lessons:
+        for attempt in range(2):
+            for index, step in enumerate(s for s in lesson.steps if s.practice):
+                batch.append({
+                    "id": str(uuid.uuid4()), "type": "step_answered", "lesson_id": lesson.id,
+                    "lesson_version": 1, "step_id": step.id, "correct": True,
+                    "answer": {"option": "x", "element": "x", "order": [], "found": [],
+                               "method": "typed", "code": "NOPE"},
+                    "occurred_at": (now + timedelta(minutes=attempt * 5 + index)).isoformat(),
+                })
+        batch.append({"id": str(uuid.uuid4()), "type": "lesson_completed",
+                      "lesson_id": lesson.id, "lesson_version": 1,
+                      "occurred_at": (now + timedelta(minutes=20)).isoformat()})
+    assert client.post("/api/v1/events", json={"events": batch}).get_json()["refused"] == 0
+    progress = client.get("/api/v1/progress").get_json()
+    assert progress["competencies"]["QR-1"]["status"] == "learning"
+    assert progress["lessons_done"] == len(lessons)  # completed, but not passed
 
 
 def test_progress_of_many_learners_reads_events_once(app, learner):

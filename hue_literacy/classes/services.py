@@ -29,6 +29,7 @@ from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 from hue_literacy.progress import services as progress
 from hue_literacy.progress.services import Progress, StuckStep
+from hue_literacy.sync import verdicts
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, Q: easy to read aloud and to type from a projector.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
@@ -56,6 +57,7 @@ class Attendee:
     progress: Progress
     confirmed: int  # profile competencies whose latest assessment is "did it alone"
     help: tuple[HelpNeeded, ...] = field(default_factory=tuple)
+    disputed: int = 0  # answers the server judged otherwise than the phone (never trusted)
 
     @property
     def profile_total(self) -> int:
@@ -273,13 +275,15 @@ def class_attendees(
     session: ClassSession, release, lang: str, today: date, tz: tzinfo,
     now: datetime | None = None,
 ) -> list[Attendee]:
-    """Who joined, with progress, help needed and confirmed skills: four queries in all."""
+    """Who joined, with progress, help needed, confirmed skills and disputed answers: five
+    queries in all."""
     joined = attendances(session)
     learners = [row.learner for row in joined]
     ids = [learner.id for learner in learners]
     progress_by_id = progress.progress_of_many(learners, release, today, tz)
     stuck = progress.stuck_steps(ids, now=now)
     latest = latest_assessments_of(ids)
+    disputed = verdicts.disagreement_counts(ids)
     rows = []
     for row in joined:
         learner = row.learner
@@ -296,6 +300,7 @@ def class_attendees(
             progress=learner_progress,
             confirmed=confirmed,
             help=help_needed(stuck.get(learner.id, ()), release, lang),
+            disputed=disputed.get(learner.id, 0),
         ))
     return rows
 

@@ -16,6 +16,7 @@ from hue_literacy.content.framework import localised
 from hue_literacy.extensions import db
 from hue_literacy.progress import services
 from hue_literacy.progress.services import Progress
+from hue_literacy.sync import verdicts
 
 bp = Blueprint("progress", __name__, url_prefix="/progress", template_folder="templates")
 api = Blueprint("progress_api", __name__, url_prefix="/api/v1")
@@ -69,6 +70,9 @@ def _page(learner: User, own: bool):
     lang = lesson_lang()
     upcoming = progress.next_lesson
     lesson = content.lesson(lang, upcoming.lesson_id) if upcoming else None
+    # Staff see the answers the server judged otherwise than the phone (never the learner:
+    # to them it is simply an answer that was not right).
+    disputed = [] if own else verdicts.disagreements([learner.id]).get(learner.id, [])
     return render_template(
         "progress/progress.html",
         learner=learner,
@@ -82,6 +86,9 @@ def _page(learner: User, own: bool):
         catalogue_url=f"/learn/{lang}/",
         status_labels=STATUS_LABELS,
         status_icons=STATUS_ICONS,
+        disputed=disputed,
+        disputed_lesson=lambda lesson_id: getattr(content.lesson(lang, lesson_id), "title",
+                                                  lesson_id),
         text=lambda texts: localised(texts, str(get_locale() or "vi")),
     )
 

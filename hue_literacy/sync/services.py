@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
+from hue_literacy.sync import verdicts
 from hue_literacy.sync.batch import BatchResult, unstorable
 from hue_literacy.sync.models import ProgressEvent
 
@@ -148,7 +149,10 @@ def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
 
 
 def store_batch(learner_id: int, events: list, release, now: datetime | None = None) -> BatchResult:
-    """Store the valid events of a batch once each; answer for every event in order."""
+    """Store the valid events of a batch once each; answer for every event in order.
+
+    Answers are stored with the server's verdict (sync/judging.py), not the phone's.
+    """
     now = now or utcnow()
     batch = BatchResult()
     rows: dict[str, dict] = {}
@@ -165,6 +169,11 @@ def store_batch(learner_id: int, events: list, release, now: datetime | None = N
         rows[row["event_id"]] = row
         batch.results.append(EventResult(row["event_id"], "pending"))
 
+    for event_id in verdicts.judge_rows(list(rows.values()), release):
+        del rows[event_id]
+    for result in batch.results:
+        if result.status == "pending" and result.id not in rows:
+            result.status, result.reason = "refused", "unknown_step"
     inserted = insert_new(list(rows.values()))
     owners = existing_owners(set(rows) - inserted)
     for result in batch.results:
@@ -224,6 +233,7 @@ def export_events(user) -> tuple[str, list[dict]]:
             "lesson_version": event.lesson_version,
             "step_id": event.step_id,
             "correct": event.correct,
+            "phone_correct": event.phone_correct,
             "hint_used": event.hint_used,
             "answer": event.answer,
             "occurred_at": event.occurred_at.isoformat(),

@@ -7,14 +7,16 @@ without a CORS preflight, which this app never grants.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify
+import click
+from flask import Blueprint, Flask, current_app, jsonify
+from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hue_literacy.access import Role, role_required
 from hue_literacy.content.access import release
-from hue_literacy.extensions import csrf
-from hue_literacy.sync import services
+from hue_literacy.extensions import csrf, db
+from hue_literacy.sync import services, verdicts
 from hue_literacy.sync.batch import BatchTexts, read_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -25,7 +27,20 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    app.cli.add_command(sync_cli)
+    app.before_request(keep_answer_keys)
     register_personal_data(exporter=services.export_events)
+
+
+def keep_answer_keys() -> None:
+    """Keep the running release's answer keys, once per app, before its first request.
+
+    Bookkeeping of the release, not the request's work: it runs in its own short
+    transaction (sync/verdicts.py), so a GET page still changes nothing of the request's.
+    Any page may hand out a lesson (the player, the service worker's precache), so every
+    release the server runs has its keys kept before a phone can answer on it.
+    """
+    verdicts.ensure_recorded(release(), current_app.extensions)
 
 
 @bp.get("/session")
@@ -57,3 +72,16 @@ def receive_events():
     events = read_batch("events", services.MAX_BATCH, EVENT_TEXTS)
     result = services.store_batch(current_user.id, events, release())
     return jsonify(result.as_json())
+
+
+sync_cli = AppGroup("sync", help="Progress events synced from phones.")
+
+
+@sync_cli.command("judge")
+def judge_command() -> None:
+    """Keep the content's answer keys and judge stored answers that have no verdict yet."""
+    content = release()
+    recorded = verdicts.record_keys(content, db.session.connection())
+    judged = verdicts.judge_stored(content)
+    db.session.commit()
+    click.echo(f"Answer keys recorded or updated: {recorded}. Answers judged: {judged}.")

@@ -143,7 +143,9 @@ export function setupScan(section, ctx) {
     return Boolean(found) && normaliseCode(found[1]) === normaliseCode(code);
   }
 
-  function success(method) {
+  // The answer carries what was read (the practice code's content) so the server can judge
+  // it too; what a wrong scan read is not sent: a real QR code may hold personal data.
+  function success(method, evidence) {
     stopCamera();
     say('');
     const result = el('div', 'scan-result');
@@ -151,12 +153,12 @@ export function setupScan(section, ctx) {
     if (kind === 'vietqr') result.append(bankScreen(readVietQr(payload)));
     result.append(el('p', 'say', ctx.text('result')));
     ctx.feedback(result, true);
-    ctx.answered(true, { method });
+    ctx.answered(true, { method, ...evidence });
   }
 
   function scanned(text, method) {
     if (matches(text)) {
-      success(method);
+      success(method, { text: text.trim() });
     } else {
       say(S.scan_other);
       ctx.answered(false, { method });
@@ -240,7 +242,7 @@ export function setupScan(section, ctx) {
     codeInput.setAttribute('aria-invalid', String(!ok));
     if (ok) {
       codeInput.removeAttribute('aria-describedby');
-      success('typed');
+      success('typed', { code: normaliseCode(codeInput.value) });
     } else {
       codeInput.setAttribute('aria-describedby', codeError.id);
       ctx.answered(false, { method: 'typed' });
