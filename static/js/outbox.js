@@ -5,6 +5,7 @@
 // offline too) is kept beside the outbox. No DOM here: the service worker imports it.
 import { get, getAll, transaction } from './idb.js';
 import { createQueue } from './queue.js';
+import { getJson } from './sender.js';
 import { uuid } from './uuid.js';
 
 export { uuid };
@@ -19,15 +20,12 @@ const DATABASE = {
   },
 };
 
-/** Who may send: the signed-in learner, asked from the server at each flush. */
+/** Who may send: the signed-in learner's id, asked from the server at each flush; null when
+ * nobody or staff is signed in; undefined when the server cannot be asked (offline). */
 async function signedInLearner() {
-  try {
-    const response = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' });
-    const session = response.ok ? await response.json() : null;
-    return session && session.signed_in && session.role === 'learner' ? session.user_id : null;
-  } catch {
-    return undefined; // offline: the send fails anyway and is tried again
-  }
+  const session = await getJson('/api/v1/session', 10000);
+  if (!session) return undefined;
+  return session.signed_in && session.role === 'learner' ? session.user_id : null;
 }
 
 export const outbox = createQueue({
@@ -43,7 +41,7 @@ export const outbox = createQueue({
   async sendable(events) {
     if (!events.length) return events;
     const learner = await signedInLearner();
-    if (learner === undefined) return events; // let the send itself say "offline"
+    if (learner === undefined) return events; // the send itself fails and says why
     return learner == null ? null : events.filter((event) => event.learner_id === learner);
   },
 });

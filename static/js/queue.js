@@ -43,7 +43,14 @@ export function createQueue(spec) {
       try { listener({ ...change, remote }); } catch (error) { console.warn('queue listener failed', error); }
     }
   }
-  if (channel) channel.onmessage = (message) => notify(message.data || {}, true);
+  if (channel) {
+    channel.onmessage = (message) => {
+      const change = message.data || {};
+      // Sent elsewhere (another tab, the service worker): no need to wait for a planned retry.
+      if (keeping && change.outcome && change.outcome.ok) planNext(change.outcome);
+      notify(change, true);
+    };
+  }
 
   async function pending() {
     return (await getAll(database, store)).sort(order);

@@ -37,6 +37,20 @@ export async function postBatch(url, key, items, timeoutMs = TIMEOUT_MS) {
   }
 }
 
+/** GET a JSON answer (at most `timeoutMs`); null when offline, too slow or not 2xx. */
+export async function getJson(url, timeoutMs = TIMEOUT_MS) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', signal: controller.signal });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Sort the server's per-item answer to `batch`: `done` (stored, or a duplicate of one stored
  * before), `refused` (with the server's reason; never sent again) and `kept` (no answer, or
