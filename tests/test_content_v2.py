@@ -170,6 +170,10 @@ FRAMEWORK_CASES = [
      "lesson 'qr-scan' is listed twice"),
     (lambda d: d["paths"].update(tourist=["qr-scan"]), "paths.tourist", "unknown group"),
     (lambda d: d.update(version=1), "decision_757", "is a version 2 field"),
+    # `{vi: Tiểu thương, hộ kinh doanh, en: ...}` reads "hộ kinh doanh" as a key of its own.
+    (lambda d: d["groups"][1].update(name={"vi": "Tiểu thương", "hộ kinh doanh": None,
+                                           "en": "Small traders"}),
+     "groups[1].name.hộ kinh doanh", "put a text holding a comma in quotes"),
 ]
 
 

@@ -296,3 +296,22 @@ def test_typed_codes_ignore_case_spaces_and_dashes():
 def test_media_of_a_lesson_is_served_from_the_content_folder(app, client, tmp_path):
     assert client.get("/learn/media/vi/nope.mp3").status_code == 404
     assert client.get("/learn/media/fr/x.mp3").status_code == 404
+
+
+def test_catalogue_carries_each_groups_path_and_the_session_names_the_learners_group(
+    app, client, auth
+):
+    from tests.factories import LearnerFactory
+
+    page = client.get("/learn/vi/").get_data(as_text=True)
+    start = page.index('id="group-paths">') + len('id="group-paths">')
+    paths = json.loads(page[start:page.index("</script>", start)])
+    with app.app_context():
+        trader = list(release().framework.path("trader"))
+        farmer = LearnerFactory(group="farmer")
+        db.session.commit()
+    assert paths["groups"]["trader"] == {"name": "Tiểu thương, hộ kinh doanh", "lessons": trader}
+    assert paths["title"] == "Lộ trình của bác: {group}"
+    assert client.get("/api/v1/session").get_json()["group"] is None
+    auth.as_user(farmer)
+    assert client.get("/api/v1/session").get_json()["group"] == "farmer"

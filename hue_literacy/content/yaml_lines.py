@@ -314,6 +314,11 @@ class Checker:
         sub = self.sub(value, self.field_name(key))
         if not value:
             return {}
+        for extra in value:
+            if extra not in langs:
+                # Usually a comma inside `{vi: a, b, en: c}`: YAML reads "b" as another key.
+                sub.problem(str(extra), "unknown field; expected only " + ", ".join(langs)
+                            + " (put a text holding a comma in quotes)")
         return {lang: sub.string(lang, what=f"the {lang} text") for lang in langs}
 
     def unknown_keys(self, allowed: set[str]) -> None:

@@ -30,6 +30,24 @@ def catalogue(release: ContentRelease, lang: str) -> list[CatalogueArea]:
     ]
 
 
+def group_paths(release: ContentRelease, lang: str) -> dict[str, dict[str, object]]:
+    """Each group's path (its name and lesson ids in order), for the catalogue's script.
+
+    The catalogue page is the same for everyone (the service worker caches it), so the page
+    carries every group's path and the script shows the signed-in learner's first.
+    """
+    lessons = release.in_lang(lang)
+    return {
+        group.id: {
+            "name": localised(group.name, lang),
+            "lessons": [lesson_id for lesson_id in release.framework.path(group.id)
+                        if lesson_id in lessons],
+        }
+        for group in release.framework.groups
+        if release.framework.path(group.id)
+    }
+
+
 def competency_names(framework: Framework, lesson: Lesson, lang: str) -> list[tuple[str, str]]:
     """(id, text) of the competencies a lesson trains, in the lesson's language."""
     return [

@@ -79,6 +79,7 @@ def catalogue(lang: str):
             "lessons/catalogue.html",
             lang=lang,
             areas=services.catalogue(content, lang),
+            paths=services.group_paths(content, lang),
             alternates=_alternates(".catalogue"),
             competencies=lambda lesson: services.competency_names(content.framework, lesson, lang),
         )

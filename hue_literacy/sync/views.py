@@ -47,11 +47,14 @@ def keep_answer_keys() -> None:
 def session_info():
     """Who is signed in on this phone, and the content release the server has now."""
     signed_in = current_user.is_authenticated
+    learner = signed_in and current_user.role == Role.LEARNER
     return jsonify(
         {
             "signed_in": signed_in,
             "user_id": current_user.id if signed_in else None,
             "role": str(current_user.role) if signed_in else None,
+            # The catalogue (cached for everyone) shows the learner's group path first.
+            "group": (current_user.group or None) if learner else None,
             "content_hash": release().content_hash,
         }
     )
