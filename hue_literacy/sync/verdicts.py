@@ -2,8 +2,8 @@
 
 The rules are in sync/judging.py; this module gives them the right answer key. The keys of
 the release the server runs come from the content itself; the keys of every version the
-server has run are kept in the `answer_keys` table (recorded the first time a lesson page or
-the sync API is used after a start), so an answer made offline on an older version is still
+server has run are kept in the `answer_keys` table (recorded before the first request an app
+answers, see sync/views.py), so an answer made offline on an older version is still
 judged against the key of that version. An answer to a version whose key was never recorded
 stays unjudged and counts as not correct.
 """

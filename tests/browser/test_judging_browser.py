@@ -1,13 +1,21 @@
 """In real Chromium: what the player sends for each step type is judged right by the server."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from hue_literacy.content.access import release
 from hue_literacy.extensions import db
 from hue_literacy.qr import qr_png
 from hue_literacy.sync.models import ProgressEvent
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import (
+    horizontal_overflow,
+    screenshot,
+    serious_accessibility_violations,
+    small_touch_targets,
+)
 from tests.browser.test_player_browser import (
     _vietqr_lesson,
     answer_wrong_then_right,
@@ -90,3 +98,49 @@ def test_a_photo_of_the_practice_vietqr_is_judged_right_by_the_server(app, learn
     assert (wrong.correct, wrong.judged) == (False, "server")
     assert right.answer["method"] == "photo" and "TAP DUOT" in right.answer["text"]
     assert (right.correct, right.phone_correct, right.judged) == (True, True, "server")
+
+
+def test_staff_see_answers_judged_differently_on_a_small_phone(app, live_server, phone_page):
+    from hue_literacy.classes import services as classes
+    from tests.factories import TEST_PASSWORD, AmbassadorFactory, LearnerFactory, ward
+    from tests.progress_helpers import event
+
+    with app.app_context():
+        ambassador = AmbassadorFactory(ward=ward("PHUXUAN"), phone="0701234999")
+        learner = LearnerFactory(ward=ward("PHUXUAN"), full_name="Nguyễn Văn Bình")
+        lesson = next(iter(release().in_lang("vi").values()))
+        step = next(s for s in lesson.steps if s.practice)
+        for minutes in (30, 20):  # a script said right twice; the server found both wrong
+            row = event(learner, "step_answered", lesson.id,
+                        datetime.now(UTC) - timedelta(minutes=minutes), step.id, correct=False,
+                        version=lesson.version)
+            row.phone_correct, row.judged = True, "server"
+        session = classes.open_class(ward("PHUXUAN").id, "Nhà văn hóa tổ 5",
+                                     datetime.now(UTC).date(), ambassador)
+        classes.join_class(session, learner)
+        db.session.commit()
+        session_id, learner_id = session.id, learner.id
+    page = phone_page
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Số điện thoại").fill("0701234999")
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.locator("main button[type=submit]").last.click()
+    page.wait_for_url(live_server + "/")
+
+    page.goto(f"{live_server}/classes/{session_id}")
+    expect(page.locator(".attendee [data-disputed]")).to_contain_text(
+        "Câu trả lời máy chủ chấm khác với điện thoại: 2")
+    assert horizontal_overflow(page) == 0 and small_touch_targets(page) == []
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "judging-class-view-360")
+
+    page.goto(f"{live_server}/progress/learner/{learner_id}")
+    disputed = page.locator("[data-disputed]")
+    expect(disputed.locator("li")).to_have_count(2)
+    expect(disputed).to_contain_text(lesson.title)
+    expect(disputed).to_contain_text("điện thoại báo đúng, nhưng câu trả lời sai")
+    assert horizontal_overflow(page) == 0 and small_touch_targets(page) == []
+    assert serious_accessibility_violations(page) == []
+    disputed.scroll_into_view_if_needed()
+    screenshot(page, "judging-progress-staff-360")
+    assert page.problems.messages == []
