@@ -258,3 +258,52 @@ def test_the_class_view_shows_who_has_answers_judged_differently(app, client, au
     client.post("/language", data={"lang": "en"})
     page = client.get(f"/classes/{session.id}").get_data(as_text=True)
     assert "Answers the server judged differently: 2" in page
+
+
+def test_a_script_cannot_earn_a_certificate_without_doing_the_lessons(app, client, learner):
+    """Assessed "alone" by an official, but the lessons were only flagged done by a script."""
+    from hue_literacy.accounts.models import User
+    from hue_literacy.certificates.eligibility import eligibility_for
+    from hue_literacy.classes.models import Assessment
+    from hue_literacy.content.access import release
+
+    def lessons_events(answer_of, hours_ago):
+        at = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+        events = []
+        for lesson in lessons:
+            for _attempt in range(2):
+                events += [dict(answer(step.id, lesson_id=lesson.id, version=lesson.version,
+                                       **answer_of(step)), occurred_at=at)
+                           for step in lesson.steps if step.practice]
+            events.append({"id": str(uuid.uuid4()), "type": "lesson_completed",
+                           "lesson_id": lesson.id, "lesson_version": lesson.version,
+                           "occurred_at": at})
+        return events
+
+    with app.app_context():
+        content = release()
+        person = db.session.get(User, learner.id)
+        profile = content.framework.profile_for_group(person.group)
+        lessons = list({lesson.id: lesson for comp in profile.competency_ids
+                        for lesson in content.competency_lessons("vi", comp)}.values())
+        official = OfficialFactory(ward=ward("PHUXUAN"))
+        db.session.flush()
+        for comp in profile.competency_ids:
+            db.session.add(Assessment(learner_id=person.id, competency_id=comp, result="alone",
+                                      assessor_id=official.id, assessed_on=datetime.now(UTC).date(),
+                                      framework_id=content.framework.id,
+                                      framework_version=content.framework.version))
+        db.session.commit()
+
+    def eligible() -> bool:
+        with app.app_context():
+            return eligibility_for(db.session.get(User, learner.id), release()).eligible
+
+    def send_all(events):
+        for start in range(0, len(events), 400):
+            assert send(client, *events[start:start + 400])["refused"] == 0
+
+    send_all(lessons_events(lambda step: {"option": "x", "order": [], "found": []}, 3))
+    assert not eligible()
+    send_all(lessons_events(right_answer, 1))
+    assert eligible()
