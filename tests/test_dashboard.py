@@ -179,6 +179,24 @@ def test_areas_count_learners_who_completed_every_lesson_of_a_skill(ctx):
     assert (areas["gov"].some, areas["gov"].every) == (0, 0)
 
 
+def test_basic_skills_follow_the_family_rule_of_the_framework(ctx):
+    today = local_today()
+    made = seed_ward(today)
+    rule = framework().digital_family
+    lessons = competency_lesson_ids(release())
+    payment = {lesson for comp in rule.skills["payment"] for lesson in lessons[comp]}
+    complete(made["active"], payment, at(today))
+    db.session.commit()
+    skills = {skill.skill_id: skill for skill in coverage(today).skills}
+    assert list(skills) == [*rule.skills, "all"]
+    assert skills["payment"].competency_ids == rule.skills["payment"]
+    assert (skills["payment"].taught, skills["payment"].learners) == (True, 1)
+    assert skills["local-platform"].learners == 0
+    assert skills["all"].learners == 0  # one skill of five is not a Digital Family
+    taught_shopping = all(lessons.get(comp) for comp in rule.skills["shopping"])
+    assert skills["shopping"].taught is taught_shopping
+
+
 def test_month_series_counts_the_last_twelve_months(ctx):
     today = local_today()
     seed_ward(today)
@@ -252,6 +270,8 @@ def test_an_official_sees_the_ward_dashboard(app, client, auth):
     assert services.month_start(local_today()).strftime("%m/%Y") in html
     assert 'class="visually-hidden"' in html
     assert "/dashboard/ward/PHUXUAN/export.csv" in html
+    assert "The five basic skills of a Digital Family" in html
+    assert "when 1 of its members hold all five basic skills" in html
 
 
 def test_the_ward_dashboard_is_in_vietnamese_by_default(app, client, auth):

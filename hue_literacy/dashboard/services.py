@@ -83,6 +83,7 @@ class WardCoverage:
     groups: tuple[GroupCoverage, ...]
     areas: tuple[AreaCoverage, ...]
     months: tuple[Month, ...]
+    skills: tuple = ()  # SkillCoverage per basic skill of the Digital Family rule
 
     @property
     def digital_family_share(self) -> float | None:
@@ -177,43 +178,53 @@ def _learner_counts(ward_ids: Sequence[int], since: datetime | None):
     )
 
 
+def _completed_sets(
+    ward_id: int, sets: Mapping[str, Sequence[str]],
+    competency_lessons: Mapping[str, Sequence[str]],
+) -> dict[str, tuple[int, int]]:
+    """Per set of competencies: learners who completed every lesson of one / of every one.
+
+    One pass over the ward's completed lessons: per learner, a 0/1 column per competency
+    (every one of its lessons completed), then per set the learners with any / all of them.
+    A competency no lesson trains is left out of its set (nobody can complete it).
+    """
+    trained = {key: [comp_id for comp_id in dict.fromkeys(comp_ids)
+                     if competency_lessons.get(comp_id)]
+               for key, comp_ids in sets.items()}
+    columns = list(dict.fromkeys(c for comp_ids in trained.values() for c in comp_ids))
+    if not columns:
+        return {}
+    done = (select(ProgressEvent.learner_id, ProgressEvent.lesson_id)
+            .where(ProgressEvent.kind == COMPLETED,
+                   ProgressEvent.learner_id.in_(_learners_of([ward_id])))
+            .distinct().subquery("done_lessons"))
+    per_learner = select(*(
+        case((func.sum(case((done.c.lesson_id.in_(competency_lessons[comp_id]), 1),
+                            else_=0)) == len(set(competency_lessons[comp_id])), 1),
+             else_=0).label(f"c{index}")
+        for index, comp_id in enumerate(columns)
+    )).group_by(done.c.learner_id).subquery("per_learner")
+    position = {comp_id: index for index, comp_id in enumerate(columns)}
+    sums = []
+    keys = [key for key, comp_ids in trained.items() if comp_ids]
+    for key in keys:
+        flags = [per_learner.c[f"c{position[comp_id]}"] for comp_id in trained[key]]
+        total = sum(flags[1:], flags[0])
+        sums += [func.sum(case((total >= 1, 1), else_=0)),
+                 func.sum(case((total >= len(flags), 1), else_=0))]
+    row = db.session.execute(select(*sums)).one()
+    return {key: (row[2 * index] or 0, row[2 * index + 1] or 0)
+            for index, key in enumerate(keys)}
+
+
 def area_counts(
     ward_id: int, framework: Framework, competency_lessons: Mapping[str, Sequence[str]],
     locale: str,
 ) -> tuple[AreaCoverage, ...]:
-    """Per area: learners who completed every lesson of one / every competency of it.
-
-    One pass over the ward's completed lessons: per learner, a 0/1 column per competency
-    (every one of its lessons completed), then per area the learners with any / all of them.
-    """
-    trained = {
-        area.id: [comp.id for comp in area.competencies if competency_lessons.get(comp.id)]
-        for area in framework.areas
-    }
-    columns = [comp_id for comp_ids in trained.values() for comp_id in comp_ids]
-    found: dict[str, tuple[int, int]] = {}
-    if columns:
-        done = (select(ProgressEvent.learner_id, ProgressEvent.lesson_id)
-                .where(ProgressEvent.kind == COMPLETED,
-                       ProgressEvent.learner_id.in_(_learners_of([ward_id])))
-                .distinct().subquery("done_lessons"))
-        per_learner = select(*(
-            case((func.sum(case((done.c.lesson_id.in_(competency_lessons[comp_id]), 1),
-                                else_=0)) == len(set(competency_lessons[comp_id])), 1),
-                 else_=0).label(f"c{index}")
-            for index, comp_id in enumerate(columns)
-        )).group_by(done.c.learner_id).subquery("per_learner")
-        position = {comp_id: index for index, comp_id in enumerate(columns)}
-        sums = []
-        areas = [area_id for area_id, comp_ids in trained.items() if comp_ids]
-        for area_id in areas:
-            flags = [per_learner.c[f"c{position[comp_id]}"] for comp_id in trained[area_id]]
-            total = sum(flags[1:], flags[0])
-            sums += [func.sum(case((total >= 1, 1), else_=0)),
-                     func.sum(case((total >= len(flags), 1), else_=0))]
-        row = db.session.execute(select(*sums)).one()
-        found = {area_id: (row[2 * index] or 0, row[2 * index + 1] or 0)
-                 for index, area_id in enumerate(areas)}
+    """Per area: learners who completed every lesson of one / every competency of it."""
+    found = _completed_sets(
+        ward_id, {area.id: [comp.id for comp in area.competencies] for area in framework.areas},
+        competency_lessons)
     return tuple(
         AreaCoverage(
             area_id=area.id, name=localised(area.name, locale),
@@ -221,6 +232,41 @@ def area_counts(
             some=found.get(area.id, (0, 0))[0], every=found.get(area.id, (0, 0))[1],
         )
         for area in framework.areas
+    )
+
+
+@dataclass(frozen=True)
+class SkillCoverage:
+    """One basic skill of the Digital Family rule (or, with id "all", all five together)."""
+
+    skill_id: str
+    name: str
+    competency_ids: tuple[str, ...]
+    taught: bool  # every competency of it has lessons
+    learners: int  # learners who completed every lesson of every competency of it
+
+
+ALL_SKILLS = "all"
+
+
+def basic_skill_counts(
+    ward_id: int, framework: Framework, competency_lessons: Mapping[str, Sequence[str]],
+    locale: str, all_label: str = "",
+) -> tuple[SkillCoverage, ...]:
+    """Per basic skill of the framework's Digital Family rule, and for all five at once."""
+    rule = framework.digital_family
+    if rule is None:
+        return ()
+    sets = {**rule.skills, ALL_SKILLS: rule.competency_ids}
+    found = _completed_sets(ward_id, sets, competency_lessons)
+    names = {skill.id: localised(skill.name, locale) for skill in framework.basic_skills}
+    return tuple(
+        SkillCoverage(
+            skill_id=key, name=names.get(key, all_label or key), competency_ids=tuple(comp_ids),
+            taught=all(competency_lessons.get(comp_id) for comp_id in comp_ids),
+            learners=found.get(key, (0, 0))[1],
+        )
+        for key, comp_ids in sets.items()
     )
 
 
@@ -287,7 +333,7 @@ def _grouped(query, index) -> dict[int, int]:
 
 def ward_coverage(
     ward: Ward, today: date, tz: tzinfo, framework: Framework,
-    competency_lessons: Mapping[str, Sequence[str]], locale: str,
+    competency_lessons: Mapping[str, Sequence[str]], locale: str, all_label: str = "",
 ) -> WardCoverage:
     """Everything the ward dashboard shows, as of `today` (local date in `tz`)."""
     months, active_by_group = _month_series(ward.id, today, tz)
@@ -328,6 +374,7 @@ def ward_coverage(
         groups=tuple(groups),
         areas=area_counts(ward.id, framework, competency_lessons, locale),
         months=months,
+        skills=basic_skill_counts(ward.id, framework, competency_lessons, locale, all_label),
     )
 
 

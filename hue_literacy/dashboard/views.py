@@ -43,7 +43,14 @@ def _ward_or_404(code: str) -> Ward:
 
 def _coverage(ward: Ward) -> services.WardCoverage:
     return services.ward_coverage(ward, _today(), get_timezone(), framework(),
-                                  competency_lesson_ids(release()), _locale())
+                                  competency_lesson_ids(release()), _locale(),
+                                  all_label=_("All five basic skills"))
+
+
+def _family_members() -> int:
+    """How many members the framework's Digital Family rule asks for."""
+    rule = framework().digital_family
+    return rule.members if rule else 1
 
 
 def _month(day: date) -> str:
@@ -81,6 +88,7 @@ def _render_ward(ward: Ward):
     coverage = _coverage(ward)
     return render_template(
         "dashboard/ward.html", coverage=coverage, charts=_charts(coverage),
+        family_members=_family_members(),
         today=format_date(coverage.today, "dd/MM/yyyy"),
         family_share=services.percent(coverage.digital_family_share),
         is_admin=current_user.role == Role.ADMIN,
