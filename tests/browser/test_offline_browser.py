@@ -66,6 +66,12 @@ def stored_events(app, learner_id: int) -> list[str]:
         ))
 
 
+def flush_after_the_page_did(page) -> dict:
+    """What one more flush of the outbox does, once the one the page started is done
+    (flushes run one at a time): a condition to wait on instead of a pause."""
+    return page.evaluate("async () => (await import('/static/js/outbox.js')).flush()")
+
+
 def complete(page, live_server, lesson) -> None:
     open_lesson(page, live_server, lesson.id)
     for step in lesson.steps:
@@ -111,7 +117,7 @@ def test_two_lessons_completed_offline_are_synced_once(app, learner, live_server
     stored = stored_events(app, learner["id"])
     assert sorted(stored) == sorted(e["id"] for e in queued)  # each exactly once
     page.reload()  # flushing again sends nothing twice
-    page.wait_for_timeout(1000)
+    assert flush_after_the_page_did(page)["sent"] == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProgressEvent)) == len(queued)
 
@@ -132,7 +138,7 @@ def test_events_queued_while_signed_out_wait_for_sign_in(app, learner, live_serv
     context.clear_cookies()  # the session expired while the phone was offline
     context.set_offline(False)
     page.goto(live_server + "/learn/vi/")
-    page.wait_for_timeout(1500)
+    assert flush_after_the_page_did(page)["reason"] == "signed_out"
     assert stored_events(app, learner["id"]) == []
     assert len(read_store(page, "outbox")) == len(queued)  # nothing dropped
     sign_in(page, live_server, learner)
