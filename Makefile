@@ -31,8 +31,9 @@ test: install system-deps lint test-sqlite test-postgres
 test-sqlite:
 	$(BIN)/pytest
 
+# The PostgreSQL server started for the run is stopped again, also when tests fail.
 test-postgres:
-	TEST_DATABASE_URL=$$(bash scripts/test-postgres.sh start) $(BIN)/pytest -m "not browser"
+	bash scripts/with-test-postgres.sh $(BIN)/pytest -m "not browser"
 
 lint: node_modules/.package-lock.json
 	$(BIN)/ruff check hue_literacy tests bench

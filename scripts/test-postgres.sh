@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start (or stop) a throw-away PostgreSQL server on 127.0.0.1 for the test suite.
-# Usage: scripts/test-postgres.sh start|stop   (prints the database URL on start)
+# Usage: scripts/test-postgres.sh start|stop|status   (prints the database URL on start;
+# status succeeds when the server is running). scripts/with-test-postgres.sh wraps a command.
 set -euo pipefail
 PORT=${HUE_TEST_PG_PORT:-54329}
 DATA=${HUE_TEST_PG_DATA:-/tmp/hue_literacy_pg_$PORT}
@@ -15,7 +16,7 @@ case "${1:-start}" in
       rm -rf "$DATA"
       mkdir -p "$DATA"
       [ ${#as_pg[@]} -eq 0 ] || chown postgres "$DATA"
-      pg "$BIN/initdb" -D "$DATA" -U hue --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+      pg "$BIN/initdb" -D "$DATA" -U hue --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
       pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
     fi
@@ -25,6 +26,9 @@ case "${1:-start}" in
     echo "postgresql+psycopg://hue@127.0.0.1:$PORT/hue_test"
     ;;
   stop)
-    pg "$BIN/pg_ctl" -D "$DATA" -m fast stop >/dev/null 2>&1 || true
+    pg "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true
+    ;;
+  status)
+    pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1
     ;;
 esac

@@ -19,6 +19,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# How long expect() waits for a page to change (Playwright's 5 s is short on a loaded 2-core
+# machine); tests assert with expect() after anything that loads a page, never right away.
+EXPECT_TIMEOUT_MS = 20_000
 PHONE = {"width": 360, "height": 760}
 
 
@@ -30,8 +33,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-deps`")
     with sync_playwright() as playwright:

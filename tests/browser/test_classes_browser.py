@@ -10,6 +10,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from hue_literacy.content.access import release
 from hue_literacy.extensions import db
@@ -96,8 +97,8 @@ def test_a_learner_joins_a_class_by_scanning_its_qr_code(app, browser, live_serv
         assert small_touch_targets(phone) == [], other
     phone.goto(scanned)
     phone.locator("main form button.button--primary").click()
-    phone.wait_for_url(scanned)
-    assert phone.locator(".notice--success").is_visible()
+    phone.wait_for_url(scanned)  # already there: the notice tells the answer has come
+    expect(phone.locator(".notice--success")).to_be_visible()
     screenshot(phone, "classes-joined-360")
     phone.locator("main nav a.button").last.click()  # My progress
     phone.wait_for_url(live_server + "/progress/")
@@ -147,12 +148,13 @@ def test_class_view_and_assessment_page_fit_a_small_phone(app, live_server, phon
 
     page.locator(".attendee .card-link").first.click()
     page.locator("main a[href^='/progress/learner/']").click()  # their whole progress
-    assert page.locator(".skill--mastered").count() == 1
+    page.wait_for_url("**/progress/learner/**")
+    expect(page.locator(".skill--mastered")).to_have_count(1)
     assert serious_accessibility_violations(page) == []
     screenshot(page, "progress-staff-view-360")
     page.go_back()
     page.locator(".assess-skill").first.locator("button.button--primary").click()
-    assert page.locator(".notice--success").is_visible()
+    expect(page.locator(".notice--success")).to_be_visible()
     assert horizontal_overflow(page) == 0
     assert small_touch_targets(page) == []
     assert serious_accessibility_violations(page) == []

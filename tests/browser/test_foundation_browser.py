@@ -1,5 +1,6 @@
 """In real Chromium at 360 px: a learner signs in with phone + PIN and sees the Vietnamese home."""
 import pytest
+from playwright.sync_api import expect
 
 from hue_literacy.extensions import db
 from tests.browser.conftest import (
@@ -51,8 +52,8 @@ def test_language_switch_turns_the_page_english(live_server, phone_page):
     page = phone_page
     page.goto(live_server + "/sign-in")
     page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
 
 def test_body_text_is_large_and_touch_targets_are_big(live_server, phone_page):

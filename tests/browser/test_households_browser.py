@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hue_literacy.extensions import db
@@ -95,7 +96,8 @@ def test_ambassador_home_and_household_page_fit_a_small_phone(
     assert serious_accessibility_violations(page) == []
     page.locator("#q").fill("0912 345 678")
     page.locator(".search-row button").click()
-    assert page.locator(".card").count() == 1
+    page.wait_for_url("**q=0912*")
+    expect(page.locator(".card")).to_have_count(1)
     page.locator(".card-link").click()
     page.locator("#log-visit summary").click()
     assert horizontal_overflow(page) == 0
