@@ -23,8 +23,8 @@ _DONG = re.compile(r"\d[\d.,]*\s?(?:đ|₫|VNĐ|vnđ|Vnđ)(?!\w)")
 _CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3])(?::|h)[0-5]\d(?![\d:])")
 
 RULES = (
-    (_DASH, "' - ' is read aloud as a dash or 'minus'; write a label with a colon "
-            "('Số tiền: 60.000 đồng') or end the sentence"),
+    (_DASH, "'…{around}…': ' - ' is read aloud as a dash or 'minus'; write a label with a "
+            "colon ('Số tiền: 60.000 đồng') or end the sentence"),
     (_DONG, "'{found}': the voice reads 'đ' as a letter; write 'đồng' ('60.000 đồng')"),
     (_CLOCK, "'{found}' is read as two numbers; write the time in words ('10 giờ 2 phút', "
              "'2 minutes past 10')"),
@@ -37,7 +37,8 @@ def speech_problems(text: str) -> list[str]:
     for pattern, message in RULES:
         match = pattern.search(text)
         if match:
-            found.append(message.format(found=match.group(0).strip()))
+            around = text[max(0, match.start() - 12):match.end() + 12].replace("\n", " ")
+            found.append(message.format(found=match.group(0).strip(), around=around.strip()))
     return found
 
 
