@@ -98,6 +98,34 @@ def require_learner_access(learner) -> None:
         deny(403)
 
 
+def staff_roles_managed_by(user) -> tuple[Role, ...]:
+    """The staff roles `user` may create and change: the admin manages officials and
+    ambassadors of every ward, an official the ambassadors of their own ward, others no one."""
+    if user.role == Role.ADMIN:
+        return (Role.OFFICIAL, Role.AMBASSADOR)
+    if user.role == Role.OFFICIAL:
+        return (Role.AMBASSADOR,)
+    return ()
+
+
+def may_manage_staff(user, role: str, ward_id: int | None) -> bool:
+    """True when `user` may create, change, reset or deactivate a `role` of `ward_id`."""
+    if role not in staff_roles_managed_by(user) or ward_id is None:
+        return False
+    return may_act_in_ward(user, ward_id)
+
+
+def require_staff_management(role: str, ward_id: int | None) -> None:
+    """Abort with 403 unless the current user is the one above this staff member."""
+    if not may_manage_staff(current_user, role, ward_id):
+        deny(403)
+
+
+def may_read_staff_audit(user) -> bool:
+    """The admin reads the whole staff audit log, an official their ward's part of it."""
+    return user.role in (Role.ADMIN, Role.OFFICIAL)
+
+
 def ward_filter(user, ward_column):
     """A WHERE clause limiting a query to the user's ward (true for the city admin)."""
     from sqlalchemy import true

@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     card_version: Mapped[int] = mapped_column(Integer, default=1)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A deactivated staff member keeps their name in the records but can no longer sign in.
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the id kept in the session and the remember cookie; a new one ends them all.
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: new_session_token())
 
@@ -49,8 +51,8 @@ class User(UserMixin, db.Model):
     consent_by: Mapped[User | None] = relationship(foreign_keys=[consent_by_id], remote_side=[id])
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot sign in
-        return self.deleted_at is None
+    def is_active(self) -> bool:  # Flask-Login: deleted or deactivated accounts cannot sign in
+        return self.deleted_at is None and self.deactivated_at is None
 
     def get_id(self) -> str:
         """What the session and the remember cookie hold: the id and the session token."""
@@ -75,9 +77,10 @@ def new_session_token() -> str:
 @event.listens_for(User.secret_hash, "set")
 @event.listens_for(User.card_version, "set")
 @event.listens_for(User.deleted_at, "set")
+@event.listens_for(User.deactivated_at, "set")
 def _credentials_changed(user: User, value, old, _initiator) -> None:
-    """A new PIN or password, a renewed card or a deletion ends every session at once,
-    whichever code makes the change (a rule of the model, so no path can forget it)."""
+    """A new PIN or password, a renewed card, a deletion or a deactivation ends every session
+    at once, whichever code makes the change (a rule of the model, so no path can forget it)."""
     if old != value:
         user.end_sessions()
 

@@ -1,0 +1,1 @@
+"""Staff accounts per ward: officials and ambassadors, set-up codes, deactivation, audit log."""
