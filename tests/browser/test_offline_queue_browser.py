@@ -1,6 +1,8 @@
-"""The offline queues in real Chromium: a household change made offline is sent by Background
-Sync after its page is closed; with no service worker, the page sends answers itself, tries
-again after a failure and never says "sending" for ever."""
+"""The offline queues in real Chromium: a household change and a learner's answers made
+offline are sent by Background Sync after their page is closed (Chromium fires the `sync`
+event itself when the network comes back); a change the server refuses is shown and kept
+aside; with no service worker, the page sends answers itself, tries again after a failure
+and never says "sending" for ever."""
 from __future__ import annotations
 
 import pytest
@@ -123,6 +125,36 @@ def test_household_change_made_offline_is_sent_by_background_sync_after_the_page
     page.wait_for_load_state("networkidle")
     assert visits(app) == 1
     assert page.problems.messages == []
+    context.close()
+
+
+def test_answers_made_offline_are_sent_by_background_sync_after_the_page_is_closed(
+    app, browser, learner, live_server
+):
+    context, page = new_phone(browser, "allow")
+    sign_in(page, live_server, learner)
+    with app.app_context():
+        lesson = next(lesson for _area, lessons in release().catalogue("vi") for lesson in lessons
+                      if any(step.type == "choice" for step in lesson.steps))
+    open_lesson(page, live_server, lesson.id)
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    before = len(stored_events(app, learner["id"]))
+    context.set_offline(True)
+    step_id = None
+    for step in lesson.steps:
+        answer_wrong_then_right(page, step)
+        if step.type == "choice":
+            step_id = step.id
+            break
+        page.locator("[data-next]").click()
+    tags = page.evaluate("async () => (await navigator.serviceWorker.ready).sync.getTags()")
+    assert "hue-outbox" in tags
+    assert len(stored_events(app, learner["id"])) == before
+
+    page.close()  # the learner puts the phone away; no page of the app is open
+    context.set_offline(False)
+    assert wait_for(lambda: answers_stored(app, learner["id"], step_id) == [False, True], 30), \
+        "Background Sync did not send the answers"
     context.close()
 
 
