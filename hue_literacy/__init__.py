@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hue_literacy.config import PROJECT_ROOT, load_config
+from hue_literacy.config import PROJECT_ROOT, load_config, production_warnings
 
 
 class HueLiteracy(Flask):
@@ -24,6 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=None,
     )
     load_config(app, config)
+    for warning in production_warnings(app.config):
+        app.logger.warning("WARNING: %s", warning)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -17,8 +17,11 @@ admin_cli = AppGroup("admin", help="City administrators.")
 
 
 def init_app(app: Flask) -> None:
+    from hue_literacy.backups import commands as backups
+
     for group in (wards_cli, demo_cli, admin_cli):
         app.cli.add_command(group)
+    backups.init_app(app)
 
 
 @wards_cli.command("seed")

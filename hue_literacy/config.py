@@ -83,6 +83,25 @@ def load_config(app, config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+        app.config["SECRET_KEY_FROM_INSTANCE"] = True
+
+
+def production_warnings(config) -> list[str]:
+    """What a production start should not go without, said plainly (empty when testing)."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        return []
+    warnings = []
+    if config.get("SECRET_KEY_FROM_INSTANCE"):
+        warnings.append(
+            "HUE_SECRET_KEY is not set: the key in instance/secret_key is used. Several servers "
+            "(or a new install) need the same HUE_SECRET_KEY, or sessions and sign-in cards "
+            "stop working.")
+    if not config.get("CERTIFICATE_BASE_URL"):
+        warnings.append(
+            "HUE_CERTIFICATE_BASE_URL is not set: printed certificates will carry the address "
+            "the official used (maybe http://192.168.x.x), which nobody can check from outside. "
+            "Set it to the public https address, e.g. https://hocso.hue.gov.vn.")
+    return warnings
 
 
 def normalise_database_url(uri: str) -> str:

@@ -1,7 +1,7 @@
 """The home page: what a learner does next, or the staff member's tools."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, jsonify, render_template
 from flask_login import current_user
 
 from hue_literacy.access import Role
@@ -20,6 +20,29 @@ def home():
     if current_user.role == Role.LEARNER:
         return render_template("main/learner_home.html")
     return render_template("main/staff_home.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers and the ward IT helper: the database answers, the content loaded."""
+    from sqlalchemy import text
+
+    from hue_literacy.content.access import release
+    from hue_literacy.extensions import db
+
+    checks: dict[str, str] = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        checks["content"] = release().content_hash[:12]
+    except Exception as error:  # noqa: BLE001
+        checks["content"] = f"error: {type(error).__name__}"
+    healthy = checks["database"] == "ok" and not checks["content"].startswith("error")
+    return jsonify(status="ok" if healthy else "failing", **checks), 200 if healthy else 503
 
 
 @bp.route("/privacy")

@@ -1,0 +1,1 @@
+"""Backups: one consistent file per run, named by schema revision and content release."""
