@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -24,18 +25,42 @@ def free_port() -> int:
 
 
 TEST_DATABASE = "hue_test"  # the test suite's: benchmarks never touch it
+BENCH_PG_PORT = os.environ.get("HUE_BENCH_PG_PORT", "54340")  # never the tests' 54329
+RESULT_MARK = "BENCH-RESULT "
+
+
+def result(figure: str, goal: str, measured: str, ok: bool | None, cpu: str = "",
+           note: str = "") -> None:
+    """One line bench/run_all.py collects into its table (and a reader can see alone)."""
+    print(RESULT_MARK + json.dumps({"figure": figure, "goal": goal, "measured": measured,
+                                    "cpu": cpu, "ok": ok, "note": note}, ensure_ascii=False),
+          flush=True)
+
+
+def bench_pg_env() -> dict[str, str]:
+    """Environment for scripts/test-postgres.sh to run the benches' server, not the tests'."""
+    env = dict(os.environ, HUE_TEST_PG_PORT=BENCH_PG_PORT)
+    env.pop("HUE_TEST_PG_DATA", None)  # the script's own folder for that port
+    return env
+
+
+def bench_postgres_url() -> str:
+    """The benches' own PostgreSQL server (BENCH_POSTGRES_URL, else started on
+    HUE_BENCH_PG_PORT with scripts/test-postgres.sh): its URL, any database name."""
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        return os.environ["BENCH_POSTGRES_URL"]
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "test-postgres.sh"), "start"],
+        check=True, capture_output=True, text=True, timeout=120, env=bench_pg_env(),
+    ).stdout.strip().splitlines()[-1]
 
 
 def database_urls(pg_database: str, only: str | None = None) -> dict[str, str]:
     """SQLite in a temporary folder, and PostgreSQL in the bench's own database `pg_database`
-    on the test server (BENCH_POSTGRES_URL or scripts/test-postgres.sh); `only` picks one."""
+    on the benches' own server (bench_postgres_url()); `only` picks one."""
     urls = {"sqlite": "sqlite:///" + tempfile.mkdtemp(prefix="hue-bench-") + "/bench.sqlite"}
     if only != "sqlite":
-        server = os.environ.get("BENCH_POSTGRES_URL") or subprocess.run(
-            ["bash", str(ROOT / "scripts" / "test-postgres.sh"), "start"],
-            check=True, capture_output=True, text=True, timeout=120,
-        ).stdout.strip().splitlines()[-1]
-        base = server.rpartition("/")[0]
+        base = bench_postgres_url().rpartition("/")[0]
         create_pg_database(f"{base}/postgres", pg_database)
         urls["postgresql"] = f"{base}/{pg_database}"
     return {key: url for key, url in urls.items() if only in (None, key)}
@@ -80,6 +105,20 @@ def reset_schema(app) -> None:
         db.engine.dispose()
 
 
+def signed_in_client(app, user_id: int):
+    """A test client with `user_id` signed in (the session holds id and session token)."""
+    from hue_literacy.accounts.models import User
+    from hue_literacy.extensions import db
+
+    with app.app_context():
+        session_id = db.session.get(User, user_id).get_id()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+        session["_fresh"] = True
+    return client
+
+
 def reset_database(url: str):
     """A fresh app on an empty schema at `url`."""
     app = make_app(url)
@@ -103,6 +142,25 @@ def print_timings(title: str, results: dict[str, dict[str, tuple[float, float]]]
     if goal_ms is not None:
         worst = max(high for figures in results.values() for _median, high in figures.values())
         print(f"worst p95: {worst:.1f} ms: {'OK' if worst < goal_ms else 'TOO SLOW'}")
+
+
+def report_pages(title: str, results: dict[str, dict[str, tuple[float, float]]],
+                 goal_ms: float, cpu_ms: dict[str, float] | None = None,
+                 labels: list[str] | None = None) -> None:
+    """A result line per page and database: the median against the goal, p95 and CPU noted.
+
+    `cpu_ms` is {"database: page": median CPU ms}; the verdict reads the median wall time,
+    or the CPU time when the wall time is over only because the machine is shared."""
+    for name, figures in results.items():
+        for label, (median, high) in figures.items():
+            if labels is not None and label not in labels:
+                continue
+            cpu = (cpu_ms or {}).get(f"{name}: {label}")
+            ok = median <= goal_ms or (cpu is not None and cpu <= goal_ms)
+            note = "" if median <= goal_ms or not ok else "wall over, CPU within: machine loaded"
+            result(f"{title}: {label} ({name})", f"<= {goal_ms:.0f} ms",
+                   f"{median:.0f} ms (p95 {high:.0f})", ok,
+                   "" if cpu is None else f"{cpu:.0f} ms", note)
 
 
 @contextlib.contextmanager

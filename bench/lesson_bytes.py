@@ -15,8 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _server import result  # noqa: E402
+
 from hue_literacy import create_app  # noqa: E402
 from hue_literacy.content.access import release  # noqa: E402
+from hue_literacy.extensions import db  # noqa: E402
 
 IMPORT = re.compile(r"""^\s*import\s[^'"]*['"]\./([\w-]+\.js)['"]""", re.M)
 
@@ -41,6 +46,8 @@ def module_graph(js_dir: Path, entry: str) -> list[str]:
 def main() -> None:
     lesson_id = sys.argv[1] if len(sys.argv) > 1 else "pay-read-vietqr"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():  # lesson pages record their answer keys on first use
+        db.create_all()
     static = Path(app.config["STATIC_DIR"])
     client = app.test_client()
 
@@ -92,6 +99,8 @@ def main() -> None:
     packed = sum(sizes(body)[1] for body in first_visit)
     print(f"{'first lesson visit (page + CSS + sprite + JS, without jsQR)':<{width}}  "
           f"{raw:>10,}  {packed:>10,}")
+    js = sizes(player_total)[1]
+    result("lesson player JS (gzip)", "<= 40 KB", f"{js / 1024:.1f} KB", js <= 40 * 1024)
 
 
 if __name__ == "__main__":

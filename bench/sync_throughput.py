@@ -5,18 +5,21 @@ checks that every event was stored exactly once. Run: .venv/bin/python bench/syn
 """
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
 
-from _server import Phone, database_urls, gunicorn, reset_database
+from _server import Phone, database_urls, gunicorn, reset_database, result
 
 PG_DATABASE = "hue_bench_sync"
 PHONES = 40
 EVENTS_PER_PHONE = 100
 PIN = "2580"
+GOAL = 4_000
 
 
 def make_learners(app) -> list[str]:
@@ -52,7 +55,8 @@ def batch_body(step_id: str) -> bytes:
     return json.dumps({"events": events}).encode()
 
 
-def run(name: str, url: str) -> None:
+def run(name: str, url: str) -> tuple[float, bool]:
+    """One run on a fresh database: events stored a second, and whether each was stored once."""
     from sqlalchemy import func, select
 
     from hue_literacy.extensions import db
@@ -91,8 +95,23 @@ def run(name: str, url: str) -> None:
     print(f"{name:<11} {PHONES} phones x {EVENTS_PER_PHONE} events: {seconds:6.2f} s, "
           f"{stored / seconds:7.0f} events/s; stored {stored}/{total}, rows {rows}, "
           f"resent duplicates {duplicates}/{total}")
+    return stored / seconds, stored == total == rows and duplicates == total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="runs per database (median)")
+    parser.add_argument("database", nargs="?", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    for database, url in database_urls(PG_DATABASE, args.database).items():
+        runs = [run(database, url) for _ in range(args.runs)]
+        rate = statistics.median(rate for rate, _exact in runs)
+        exact = all(exact for _rate, exact in runs)
+        result(f"sync, {PHONES} phones x {EVENTS_PER_PHONE} events ({database})",
+               ">= 4,000 events/s, each stored once",
+               f"{rate:,.0f} events/s" + ("" if exact else ", events lost or doubled"),
+               rate >= GOAL and exact, note=f"median of {len(runs)} runs")
 
 
 if __name__ == "__main__":
-    for database, url in database_urls(PG_DATABASE).items():
-        run(database, url)
+    main()

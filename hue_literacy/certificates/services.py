@@ -19,14 +19,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from hue_literacy.access import Role, may_act_in_ward
 from hue_literacy.accounts.models import User
 from hue_literacy.accounts.phone import InputRefused
-from hue_literacy.certificates.eligibility import Eligibility, eligibility_of_many
+from hue_literacy.certificates.eligibility import (
+    CLOSE_MISSING,
+    Eligibility,
+    eligibility_of_many,
+)
 from hue_literacy.certificates.models import AuditEntry, Certificate, SerialCounter
 from hue_literacy.certificates.pdf import PrintedCertificate
 from hue_literacy.certificates.signing import format_code, new_code, normalise_code
@@ -303,23 +307,46 @@ class WardOverview:
     close: list[Candidate]
 
 
-def candidate_ids(ward_id: int) -> list[int]:
-    """Learners of the ward with at least one "did it alone" assessment.
+def candidate_ids(ward_id: int, framework: Framework) -> list[int]:
+    """Learners of the ward who did, alone, all but CLOSE_MISSING competencies of their profile.
 
-    Nobody else can be eligible or close (every profile has more than CLOSE_MISSING
-    competencies), so a ward of thousands of learners needs mastery for only these.
+    Nobody else can be eligible or close (the latest assessment of each competency must say
+    "alone", so at least one did), and counting that is one GROUP BY in SQL: mastery, which
+    needs each learner's answers judged one by one, is then worked out for these few only,
+    however many learners the ward has assessed.
     """
-    return list(db.session.scalars(
-        select(User.id)
-        .where(User.ward_id == ward_id, User.role == Role.LEARNER, User.deleted_at.is_(None))
-        .where(User.id.in_(select(Assessment.learner_id).where(Assessment.result == Result.ALONE)))
-        .order_by(User.full_name)
-    ))
+    groups = db.session.scalars(
+        select(User.group).where(User.ward_id == ward_id, User.role == Role.LEARNER)
+        .distinct())
+    by_profile: dict[str, list[str | None]] = {}
+    for group in groups:
+        profile = framework.profile_for_group(group)
+        if profile is not None and profile.competency_ids:
+            by_profile.setdefault(profile.id, []).append(group)
+    ids: list[int] = []
+    for profile_id, group_ids in by_profile.items():
+        competency_ids = set(framework.profile(profile_id).competency_ids)
+        known = [group for group in group_ids if group is not None]
+        in_groups = User.group.in_(known) if known else None
+        if None in group_ids:
+            in_groups = User.group.is_(None) if in_groups is None else (
+                in_groups | User.group.is_(None))
+        ids += db.session.scalars(
+            select(User.id).join(Assessment, Assessment.learner_id == User.id)
+            .where(User.ward_id == ward_id, User.role == Role.LEARNER,
+                   User.deleted_at.is_(None), in_groups,
+                   Assessment.result == Result.ALONE,
+                   Assessment.competency_id.in_(competency_ids))
+            .group_by(User.id)
+            .having(func.count(distinct(Assessment.competency_id))
+                    >= len(competency_ids) - CLOSE_MISSING)
+        )
+    return ids
 
 
 def ward_overview(ward_id: int, release) -> WardOverview:
     """Who in the ward may receive a certificate now, and who is close (and what they lack)."""
-    ids = candidate_ids(ward_id)
+    ids = candidate_ids(ward_id, release.framework)
     if not ids:
         return WardOverview([], [])
     learners = list(db.session.scalars(select(User).where(User.id.in_(ids))
