@@ -126,11 +126,13 @@ def test_english_lesson_page_is_in_english(app, client):
     assert strings["next"] == "Next"
 
 
-def test_vietnamese_lesson_page_speaks_vietnamese(client):
+def test_vietnamese_lesson_page_speaks_vietnamese(app, client):
     html = page(client, "/learn/vi/qr-ward-notice")
+    with app.app_context():
+        steps = len(release().lesson("vi", "qr-ward-notice").steps)
     assert '<html lang="vi">' in html
     assert 'data-voice="vi-VN"' in html
-    assert "Bước 1 / 4" in html
+    assert f"Bước 1 / {steps}" in html
     assert "Gợi ý" in html
 
 
@@ -252,7 +254,8 @@ def test_text_practice_codes_hold_the_text(app, client):
     for lesson, step in scan_steps(app, "text"):
         html = page(client, f"/learn/vi/{lesson.id}")
         assert payload_on_page(html, step.id) == step.qr.text
-        assert ".example/" in step.qr.text or ".invalid" in step.qr.text
+        if "://" in step.qr.text:  # an address in a practice code never resolves
+            assert ".example/" in step.qr.text or ".invalid" in step.qr.text
 
 
 def test_practice_qr_images_are_cached_for_a_year_per_content_release(app, client):

@@ -131,8 +131,10 @@ def test_api_answers_lessons_and_competencies(app, client, auth, learner):
         db.session.commit()
     auth.as_user(learner)
     data = client.get("/api/v1/progress").get_json()
+    with app.app_context():
+        version = release().lesson("vi", "qr-ward-notice").version
     assert data["lessons"]["qr-ward-notice"] == {
-        "completed": True, "version": 1, "current_version": 1, "passed": True,
+        "completed": True, "version": version, "current_version": version, "passed": True,
         "needs_refresh": False,
     }
     assert data["lessons"]["pay-read-vietqr"]["completed"] is False
@@ -182,12 +184,12 @@ def test_events_synced_from_a_phone_earn_mastery(app, client, auth, learner):
             for index, step in enumerate(s for s in lesson.steps if s.practice):
                 batch.append({
                     "id": str(uuid.uuid4()), "type": "step_answered", "lesson_id": lesson.id,
-                    "lesson_version": 1, "step_id": step.id, "correct": True,
+                    "lesson_version": lesson.version, "step_id": step.id, "correct": True,
                     "hint_used": False, "answer": right_answer(step),
                     "occurred_at": (now + timedelta(minutes=attempt * 5 + index)).isoformat(),
                 })
         batch.append({"id": str(uuid.uuid4()), "type": "lesson_completed",
-                      "lesson_id": lesson.id, "lesson_version": 1,
+                      "lesson_id": lesson.id, "lesson_version": lesson.version,
                       "occurred_at": (now + timedelta(minutes=20)).isoformat()})
     assert client.post("/api/v1/events", json={"events": batch}).get_json()["refused"] == 0
     assert client.get("/api/v1/progress").get_json()["competencies"]["QR-1"]["mastered"]
@@ -205,13 +207,13 @@ def test_answers_only_flagged_correct_by_a_script_earn_no_mastery(app, client, a
             for index, step in enumerate(s for s in lesson.steps if s.practice):
                 batch.append({
                     "id": str(uuid.uuid4()), "type": "step_answered", "lesson_id": lesson.id,
-                    "lesson_version": 1, "step_id": step.id, "correct": True,
+                    "lesson_version": lesson.version, "step_id": step.id, "correct": True,
                     "answer": {"option": "x", "element": "x", "order": [], "found": [],
                                "method": "typed", "code": "NOPE"},
                     "occurred_at": (now + timedelta(minutes=attempt * 5 + index)).isoformat(),
                 })
         batch.append({"id": str(uuid.uuid4()), "type": "lesson_completed",
-                      "lesson_id": lesson.id, "lesson_version": 1,
+                      "lesson_id": lesson.id, "lesson_version": lesson.version,
                       "occurred_at": (now + timedelta(minutes=20)).isoformat()})
     assert client.post("/api/v1/events", json={"events": batch}).get_json()["refused"] == 0
     progress = client.get("/api/v1/progress").get_json()

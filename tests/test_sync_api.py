@@ -1,8 +1,10 @@
 """The sync API stores each valid event exactly once and refuses bad ones one by one."""
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -12,6 +14,10 @@ from hue_literacy.sync.models import ProgressEvent
 from tests.factories import AmbassadorFactory, LearnerFactory
 
 LESSON = "qr-ward-notice"
+# The lesson's current version: events of older versions are accepted without a step check.
+LESSON_VERSION = yaml.safe_load(
+    (Path(__file__).resolve().parents[1] / "content" / "vi" / f"{LESSON}.yaml").read_text("utf-8")
+)["version"]
 
 
 def an_event(**fields):
@@ -19,7 +25,7 @@ def an_event(**fields):
         "id": str(uuid.uuid4()),
         "type": "step_answered",
         "lesson_id": LESSON,
-        "lesson_version": 1,
+        "lesson_version": LESSON_VERSION,
         "step_id": "open-camera",
         "correct": True,
         "hint_used": False,
