@@ -24,7 +24,7 @@ run: install
 	$(BIN)/flask demo seed
 	@echo "Open http://$(HOST):$(PORT)/ (on a ward LAN: make run HOST=0.0.0.0)"
 	HUE_SESSION_COOKIE_SECURE=false HUE_REMEMBER_COOKIE_SECURE=false \
-	  $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	  $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install system-deps lint test-sqlite test-postgres
 

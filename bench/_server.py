@@ -164,7 +164,8 @@ def report_pages(title: str, results: dict[str, dict[str, tuple[float, float]]],
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, workers: int = 2, threads: int = 8):
+def gunicorn(url: str, workers: int = 2, threads: int = 8, on_start=None):
+    """A gunicorn server on loopback over `url`; `on_start(pid)` is called once it answers."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, HUE_SECRET_KEY="bench",
                HUE_SESSION_COOKIE_SECURE="false", HUE_REMEMBER_COOKIE_SECURE="false",
@@ -182,10 +183,16 @@ def gunicorn(url: str, workers: int = 2, threads: int = 8):
                 break
             except OSError:
                 time.sleep(0.1)
+        if on_start:
+            on_start(process.pid)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=60)  # a loaded machine can take a while to stop workers
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 class Phone:

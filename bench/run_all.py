@@ -28,6 +28,7 @@ from _server import RESULT_MARK, bench_pg_env, bench_postgres_url  # noqa: E402
 BENCHES = [
     ("lesson bytes", ["lesson_bytes.py"], False, False),
     ("precache bytes", ["precache_bytes.py"], False, False),
+    ("memory", ["memory.py"], False, False),
     ("sync", ["sync_throughput.py", "--runs", "3"], False, True),
     ("certificates", ["certificate_pdf.py"], False, False),
     ("officials' pages", ["dashboard.py", "sqlite"], True, False),
