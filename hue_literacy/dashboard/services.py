@@ -217,14 +217,23 @@ def _completed_sets(
             for index, key in enumerate(keys)}
 
 
+def area_sets(framework: Framework) -> dict[str, list[str]]:
+    return {area.id: [comp.id for comp in area.competencies] for area in framework.areas}
+
+
+def skill_sets(framework: Framework) -> dict[str, Sequence[str]]:
+    rule = framework.digital_family
+    return {} if rule is None else {**rule.skills, ALL_SKILLS: rule.competency_ids}
+
+
 def area_counts(
     ward_id: int, framework: Framework, competency_lessons: Mapping[str, Sequence[str]],
-    locale: str,
+    locale: str, found: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[AreaCoverage, ...]:
-    """Per area: learners who completed every lesson of one / every competency of it."""
-    found = _completed_sets(
-        ward_id, {area.id: [comp.id for comp in area.competencies] for area in framework.areas},
-        competency_lessons)
+    """Per area: learners who completed every lesson of one / every competency of it
+    (`found`: the counts already made by _completed_sets, else counted here)."""
+    if found is None:
+        found = _completed_sets(ward_id, area_sets(framework), competency_lessons)
     return tuple(
         AreaCoverage(
             area_id=area.id, name=localised(area.name, locale),
@@ -251,14 +260,14 @@ ALL_SKILLS = "all"
 
 def basic_skill_counts(
     ward_id: int, framework: Framework, competency_lessons: Mapping[str, Sequence[str]],
-    locale: str, all_label: str = "",
+    locale: str, all_label: str = "", found: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[SkillCoverage, ...]:
     """Per basic skill of the framework's Digital Family rule, and for all five at once."""
-    rule = framework.digital_family
-    if rule is None:
+    sets = skill_sets(framework)
+    if not sets:
         return ()
-    sets = {**rule.skills, ALL_SKILLS: rule.competency_ids}
-    found = _completed_sets(ward_id, sets, competency_lessons)
+    if found is None:
+        found = _completed_sets(ward_id, sets, competency_lessons)
     names = {skill.id: localised(skill.name, locale) for skill in framework.basic_skills}
     return tuple(
         SkillCoverage(
@@ -364,6 +373,14 @@ def ward_coverage(
     assessments = db.session.scalar(
         select(func.count()).where(Assessment.learner_id.in_(_learners_of([ward.id])))
     )
+    # areas and basic skills counted in one pass over the ward's completed lessons
+    both = _completed_sets(ward.id, {**{("area", key): comp_ids for key, comp_ids
+                                        in area_sets(framework).items()},
+                                     **{("skill", key): comp_ids for key, comp_ids
+                                        in skill_sets(framework).items()}},
+                           competency_lessons)
+    areas_found = {key: counts for (kind, key), counts in both.items() if kind == "area"}
+    skills_found = {key: counts for (kind, key), counts in both.items() if kind == "skill"}
     return WardCoverage(
         ward=ward, today=today,
         learners=sum(group.learners for group in groups),
@@ -372,9 +389,10 @@ def ward_coverage(
         households=households, digital_families=families or 0,
         classes=classes, attendances=attendances, assessments=assessments or 0,
         groups=tuple(groups),
-        areas=area_counts(ward.id, framework, competency_lessons, locale),
+        areas=area_counts(ward.id, framework, competency_lessons, locale, areas_found),
         months=months,
-        skills=basic_skill_counts(ward.id, framework, competency_lessons, locale, all_label),
+        skills=basic_skill_counts(ward.id, framework, competency_lessons, locale, all_label,
+                                  skills_found),
     )
 
 

@@ -20,6 +20,9 @@ class ProgressEvent(db.Model):
     __tablename__ = "progress_events"
     __table_args__ = (
         Index("ix_progress_events_learner_lesson", "learner_id", "lesson_id", "occurred_at"),
+        # the dashboard's counts read these indexes alone, not the events' rows
+        Index("ix_progress_events_kind_learner_lesson", "kind", "learner_id", "lesson_id"),
+        Index("ix_progress_events_occurred_learner", "occurred_at", "learner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
