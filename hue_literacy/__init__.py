@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.main import views as main
     from hue_literacy.offline import views as offline
     from hue_literacy.progress import views as progress
+    from hue_literacy.roster import views as roster
     from hue_literacy.staff import views as staff
     from hue_literacy.sync import views as sync
 
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     certificates.init_app(app)
     dashboard.init_app(app)
     staff.init_app(app)
+    roster.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

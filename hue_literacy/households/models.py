@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -46,6 +47,10 @@ class Household(db.Model):
     name: Mapped[str | None] = mapped_column(String(120))
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # "given" (registered with the family's consent) or "to_confirm" (brought in from the
+    # ward's own list: asked at the first visit; `consent_at` is then the import time).
+    consent_status: Mapped[str] = mapped_column(String(12), default="given",
+                                                server_default="given")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -75,6 +80,8 @@ class HouseholdMember(db.Model):
     full_name: Mapped[str | None] = mapped_column(String(120))  # blanked on erasure
     role: Mapped[str] = mapped_column(String(20))
     phone: Mapped[str | None] = mapped_column(String(15), index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    group: Mapped[str | None] = mapped_column(String(30))  # a framework group id (elderly, ...)
     learner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
