@@ -133,3 +133,17 @@ def test_edit_keeps_typed_values_when_phone_is_malformed(app, client, auth):
     ).get_data(as_text=True)
     assert 'value="Tên Mới Đẹp"' in page
     assert re.search(r"chỉ có chữ số|10 chữ số", page)
+
+
+def test_pin_chosen_at_registration_signs_in_with_the_pin_hash_of_the_config(app, client, auth):
+    """PINs use PIN_HASH_METHOD (cheaper than staff passwords, see config.py), and work."""
+    app.config["PIN_HASH_METHOD"] = "scrypt:4096:8:1"
+    with app.app_context():
+        ward_id = ward("KIMLONG").id
+    assert client.post("/register", data=dict(NEW_LEARNER, ward=ward_id)).status_code == 302
+    client.post("/sign-out")
+    with app.app_context():
+        learner = db.session.scalar(select(User).where(User.phone == "0935111222"))
+        assert learner.secret_hash.startswith("scrypt:4096:8:1$")
+    assert auth.sign_in("0935111222", NEW_LEARNER["pin"]).status_code == 302
+    assert "Trần Thị Bưởi" in client.get("/").get_data(as_text=True)

@@ -68,7 +68,10 @@ def _policy() -> ThrottlePolicy:
     )
 
 
-def _hash_method() -> str:
+def _hash_method(staff: bool = True) -> str:
+    """How new secrets are hashed: staff passwords at full cost, learners' PINs cheaper."""
+    if not staff:
+        return current_app.config.get("PIN_HASH_METHOD") or _hash_method()
     return current_app.config.get("PASSWORD_HASH_METHOD", services.DEFAULT_HASH_METHOD)
 
 
@@ -86,7 +89,7 @@ def _sign_in_page(form, staff: bool):
         secret = form.password.data if staff else form.pin.data
         result = services.sign_in(
             form.phone.data, secret, request.remote_addr, _policy(), staff=staff,
-            hash_method=_hash_method(),
+            hash_method=_hash_method(staff),
         )
         if result.user:
             login_user(result.user, remember=True)
@@ -153,7 +156,7 @@ def register():
                 consent=form.consent.data,
                 registered_by=None,
                 locale=session.get("lang"),
-                hash_method=_hash_method(),
+                hash_method=_hash_method(staff=False),
             )
         except InputRefused as refused:
             db.session.rollback()

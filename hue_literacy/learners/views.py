@@ -37,7 +37,9 @@ def _learner_or_404(learner_id: int) -> User:
 
 
 def _hash_method() -> str:
-    return current_app.config.get("PASSWORD_HASH_METHOD", accounts.DEFAULT_HASH_METHOD)
+    """Learners' PINs (see PIN_HASH_METHOD in config.py)."""
+    return (current_app.config.get("PIN_HASH_METHOD")
+            or current_app.config.get("PASSWORD_HASH_METHOD", accounts.DEFAULT_HASH_METHOD))
 
 
 @bp.route("/")
