@@ -20,7 +20,7 @@ system-deps:
 
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask content check
+	$(BIN)/flask content check --strict
 	$(BIN)/flask demo seed
 	@echo "Open http://$(HOST):$(PORT)/ (on a ward LAN: make run HOST=0.0.0.0)"
 	HUE_SESSION_COOKIE_SECURE=false HUE_REMEMBER_COOKIE_SECURE=false \

@@ -20,17 +20,21 @@ def _break_target(tree: ContentTree) -> None:
     tree.edit("qr-scan", lambda data: data["steps"][1].update(target="camra"), langs=("vi",))
 
 
-def test_every_shipped_lesson_passes_content_check(runner):
-    result = runner.invoke(args=["content", "check"])
+def test_every_shipped_lesson_passes_the_strict_content_check(runner):
+    """No warning either: speech-friendly text, and every competency trained by 2+ lessons."""
+    result = runner.invoke(args=["content", "check", "--strict"])
     assert result.exit_code == 0, result.output
     assert "Content OK" in result.output
+    assert "WARNING" not in result.output
 
 
 def test_shipped_content_has_lessons_in_every_area_and_language(app):
     with app.app_context():
         release = access.release()
     for lang in ("vi", "en"):
-        assert all(release.counts()[lang][area] >= 1 for area in ("qr", "pay", "gov", "safe"))
+        counts = release.counts()[lang]
+        assert all(counts[area] >= 6 for area in ("qr", "pay", "gov", "safe", "shop", "biz"))
+        assert counts["help"] >= 2 and sum(counts.values()) >= 40
     assert release.counts()["vi"] == release.counts()["en"]
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from hue_literacy.content import lessons as lesson_loader
 from hue_literacy.content.model import FormField
 from tests.content_fixtures import ContentTree
 
@@ -133,13 +132,11 @@ def test_speech_friendly_text_and_sources_give_no_warning(tree):
     assert lessons == []
 
 
-def test_homepage_source_is_reported_and_refused_once_the_lead_turns_it_on(tree, monkeypatch):
+def test_a_homepage_source_is_refused_with_its_line(tree):
     tree.edit("qr-scan", lambda d: d["sources"][0].update(url="https://bocongan.gov.vn/"))
-    warning = next(w for w in tree.warnings() if w.file == "content/vi/qr-scan.yaml")
-    assert (warning.field, warning.line) == ("sources[0].url",
-                                             tree.line_of("vi", "qr-scan", "url:"))
-    assert "is a homepage; expected the address of the page" in warning.message
-    monkeypatch.setattr(lesson_loader, "HOMEPAGE_SOURCE_IS_ERROR", True)
+    problem = tree.problem("vi/qr-scan.yaml", "sources[0].url")
+    assert problem.line == tree.line_of("vi", "qr-scan", "url:")
+    assert "is a homepage; expected the address of the page" in problem.message
     tree.edit("qr-scan", lambda d: d["sources"][0].update(url="https://sbv.gov.vn"))
     assert "is a homepage" in tree.problem("vi/qr-scan.yaml", "sources[0].url").message
 

@@ -35,9 +35,6 @@ LESSON_FIELDS = {
     "sources", "steps",
 }
 SOURCE_FIELDS = {"title", "url", "checked"}
-# While the version 1 lessons still cite homepages, such a source is a warning; the lead sets
-# this to True once every lesson cites its page (FORMAT.md, "Rules").
-HOMEPAGE_SOURCE_IS_ERROR = False
 
 
 def load_lesson(path: Path, lang: str, problems: Problems) -> Lesson | None:
@@ -104,10 +101,7 @@ def _source(sub: Checker) -> Source:
     if parts and parts.path.strip("/") == "" and not parts.query:
         message = (f"'{url}' is a homepage; expected the address of the page that says it "
                    "(the warning, legal text or guide itself)")
-        if HOMEPAGE_SOURCE_IS_ERROR:
-            sub.problem("url", message)
-        else:
-            sub.warn("url", message)
+        sub.problem("url", message)
     return Source(title=sub.string("title"), url=url,
                   checked=sub.date("checked", required=True))
 

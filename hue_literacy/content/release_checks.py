@@ -20,10 +20,10 @@ from hue_literacy.content.yaml_lines import Problems, load_yaml_with_lines
 
 Lessons = Mapping[str, Mapping[str, Lesson]]
 LESSON_FACTS = ("version", "area", "order", "competencies", "minutes", "next")
-# Every competency must be trained by this many lessons. While the lessons of framework v2 are
-# being written, fewer is a warning; the lead sets COVERAGE_IS_ERROR once they have all landed.
+# Every competency must be trained by this many lessons. Fewer is a warning, so that a city
+# editor can add a competency and start the app before its lessons are written; the shipped
+# content passes `flask content check --strict`, which refuses warnings (tests and make run).
 LESSONS_PER_COMPETENCY = 2
-COVERAGE_IS_ERROR = False
 
 
 def check_framework_ids(lessons: Lessons, framework: Framework, problems: Problems) -> None:
@@ -170,7 +170,6 @@ def check_coverage(lessons: Lessons, framework: Framework, framework_path: Path,
         for comp_id in lesson.competencies:
             trained[comp_id] = trained.get(comp_id, 0) + 1
     lines = _competency_lines(framework_path)
-    report = problems.add if COVERAGE_IS_ERROR else problems.warn
     for comp_id in framework.competencies:
         count = trained.get(comp_id, 0)
         if count >= LESSONS_PER_COMPETENCY:
@@ -178,7 +177,7 @@ def check_coverage(lessons: Lessons, framework: Framework, framework_path: Path,
         field_path, line = lines.get(comp_id, ("competencies", None))
         found = ("is not trained by any lesson" if count == 0
                  else f"is trained by only {count} lesson")
-        report(framework_path, field_path, f"competency {comp_id} {found}; "
+        problems.warn(framework_path, field_path, f"competency {comp_id} {found}; "
                f"expected at least {LESSONS_PER_COMPETENCY} lessons listing it in "
                "'competencies'", line)
 
