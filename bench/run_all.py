@@ -29,6 +29,7 @@ BENCHES = [
     ("lesson bytes", ["lesson_bytes.py"], False, False),
     ("precache bytes", ["precache_bytes.py"], False, False),
     ("memory", ["memory.py"], False, False),
+    ("class day", ["class_day.py"], False, False),
     ("sync", ["sync_throughput.py", "--runs", "3"], False, True),
     ("certificates", ["certificate_pdf.py"], False, False),
     ("officials' pages", ["dashboard.py", "sqlite"], True, False),
