@@ -199,13 +199,15 @@ def insert_new(rows: list[dict]) -> set[str]:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
+    # The rows go as parameters of one cached statement (SQLAlchemy sends them in batches of
+    # VALUES): building a statement with the rows inside compiled ~1,300 parameters a batch
+    # and was most of a sync request's CPU time.
     statement = (
         insert(ProgressEvent)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["event_id"])
         .returning(ProgressEvent.event_id)
     )
-    return set(db.session.scalars(statement))
+    return set(db.session.scalars(statement, rows))
 
 
 def existing_owners(event_ids: set[str]) -> dict[str, int]:
