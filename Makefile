@@ -23,6 +23,12 @@ run: install
 	$(BIN)/flask content check --strict
 	$(BIN)/flask demo seed
 	@echo "Open http://$(HOST):$(PORT)/ (on a ward LAN: make run HOST=0.0.0.0)"
+	@if [ "$(HOST)" != "127.0.0.1" ] && [ "$(HOST)" != "localhost" ]; then \
+	  echo "WARNING: phones reaching this PC at http://<its LAN address>:$(PORT)/ get NO offline use"; \
+	  echo "  and no install: browsers allow service workers only on https (or 127.0.0.1)."; \
+	  echo "  For a class in a ward hall put Caddy in front with its local certificate authority"; \
+	  echo "  and trust it on each phone, or use the city's https server: see docs/deploy.md."; \
+	fi
 	HUE_SESSION_COOKIE_SECURE=false HUE_REMEMBER_COOKIE_SECURE=false \
 	  $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 

@@ -246,3 +246,28 @@ def test_flask_staff_create_list_deactivate(app, runner):
     with app.app_context():
         entries = db.session.scalars(select(StaffAuditEntry.action)).all()
     assert "deactivated" in entries
+
+
+def test_the_admin_sees_every_ward_with_staff_learners_and_last_practice(app, admin):
+    import uuid
+
+    from hue_literacy.sync.models import ProgressEvent
+    from tests.factories import AmbassadorFactory, LearnerFactory
+
+    with app.app_context():
+        OfficialFactory(phone="0812000921", ward=ward("VYDA"))
+        AmbassadorFactory(phone="0712000921", ward=ward("VYDA"))
+        learner = LearnerFactory(phone="0912000921", ward=ward("VYDA"))
+        db.session.add(ProgressEvent(event_id=str(uuid.uuid4()), learner_id=learner.id,
+                                     kind="lesson_completed", lesson_id="x", lesson_version=1,
+                                     occurred_at=utcnow()))
+        db.session.commit()
+    page = signed_in_client(app, "0301234567").get("/staff/wards").get_data(as_text=True)
+    vy_da = page.split('data-ward="VYDA"')[1].split("</li>")[0]
+    assert "Cán bộ: 2" in vy_da and "Học viên: 1" in vy_da and "Luyện tập gần nhất" in vy_da
+    an_cuu = page.split('data-ward="ANCUU"')[1].split("</li>")[0]
+    assert "Cán bộ: 0" in an_cuu and "Chưa có luyện tập" in an_cuu
+    with app.app_context():
+        OfficialFactory(phone="0812000922", ward=ward("VYDA"))
+        db.session.commit()
+    assert signed_in_client(app, "0812000922").get("/staff/wards").status_code == 403

@@ -231,3 +231,34 @@ def find_staff(phone_or_id: str) -> User | None:
     user = find_by_phone(phone)
     return user if user is not None and user.role in MANAGED_ROLES else None
 
+
+
+@dataclass
+class WardRow:
+    ward: Ward
+    staff: int
+    learners: int
+    last_activity: datetime | None
+
+
+def ward_overview() -> list[WardRow]:
+    """Every ward with its active staff, its learners and the newest practice synced from it
+    (three grouped queries, whatever the number of wards)."""
+    from sqlalchemy import func
+
+    from hue_literacy.sync.models import ProgressEvent
+
+    def per_ward(roles: list[str]) -> dict[int, int]:
+        return dict(db.session.execute(
+            select(User.ward_id, func.count()).where(
+                User.role.in_(roles), User.deleted_at.is_(None),
+                User.deactivated_at.is_(None)).group_by(User.ward_id)).all())
+
+    staff = per_ward([str(role) for role in MANAGED_ROLES])
+    learners = per_ward([str(Role.LEARNER)])
+    last = dict(db.session.execute(
+        select(User.ward_id, func.max(ProgressEvent.occurred_at))
+        .join(User, ProgressEvent.learner_id == User.id).group_by(User.ward_id)).all())
+    return [WardRow(ward, staff.get(ward.id, 0), learners.get(ward.id, 0),
+                    _aware(last[ward.id]) if last.get(ward.id) else None)
+            for ward in db.session.scalars(select(Ward).order_by(Ward.name))]

@@ -188,6 +188,13 @@ def audit():
     return render_template("staff/audit.html", entries=services.audit_entries_for(current_user))
 
 
+@bp.route("/wards")
+@role_required(Role.ADMIN)
+def wards():
+    """The city admin's list of wards: staff, learners, last activity."""
+    return render_template("staff/wards.html", rows=services.ward_overview())
+
+
 @bp.route("/setup", methods=["GET", "POST"])
 def setup():
     """A new staff member (or one whose password was reset) chooses their password."""

@@ -38,7 +38,14 @@ async function showStatus() {
 }
 
 async function setUpServiceWorker() {
-  if (!('serviceWorker' in navigator)) return;
+  // Browsers keep a service worker only on https (or 127.0.0.1): on a ward PC's plain
+  // http://192.168.x.x address nothing works offline, so the page says so instead of failing
+  // silently.
+  if (!window.isSecureContext || !('serviceWorker' in navigator)) {
+    const notice = document.getElementById('offline-off');
+    if (notice) notice.hidden = false;
+    return;
+  }
   try {
     const registration = await navigator.serviceWorker.register('/sw.js', {
       type: 'module', scope: '/', updateViaCache: 'none', // its imported queue modules checked too
