@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from hue_literacy.accounts.models import User
@@ -18,8 +17,6 @@ from hue_literacy.models_base import utcnow
 from hue_literacy.sync.models import ProgressEvent
 from tests.conftest import make_app
 from tests.factories import LearnerFactory, OfficialFactory, ward
-
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
 def fill(app) -> dict[str, int]:
@@ -69,6 +66,7 @@ def test_a_backup_restored_into_an_empty_database_holds_everything(app, tmp_path
         assert {"Nguyễn Thị Ảnh 0", "Nguyễn Thị Ảnh 2"} <= names
         assert db.session.scalar(select(Certificate.serial)) == "PHUXUAN-2026-0001"
         assert "Hộ 1" in set(db.session.scalars(select(Household.name)))
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -171,3 +171,14 @@ def test_only_officials_import_and_the_ambassador_sees_the_households(app, offic
 def test_a_forged_token_is_refused(app, official):
     assert official.post("/households/import/confirm",
                          data={"token": "../../secret_key"}).status_code == 400
+
+
+def test_an_imported_household_page_asks_for_consent_at_the_first_visit(app, official):
+    page = upload(official, xlsx(EXCEL_ROWS), "a.xlsx").get_data(as_text=True)
+    official.post("/households/import/confirm", data={"token": token_of(page)})
+    with app.app_context():
+        household_id = db.session.scalar(select(Household.id).where(
+            Household.name == "Lê Thị Hường"))
+    shown = official.get(f"/households/{household_id}").get_data(as_text=True)
+    assert "hỏi sự đồng ý của gia đình ở lần thăm đầu tiên" in shown
+    assert "Gia đình đồng ý lưu thông tin" not in shown

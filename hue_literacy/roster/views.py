@@ -1,8 +1,9 @@
 """Roster import pages: upload, preview (nothing written), confirm; the template download."""
 from __future__ import annotations
 
-import hashlib
 import re
+import secrets
+import time
 from pathlib import Path
 
 from flask import (
@@ -29,7 +30,8 @@ from hue_literacy.spreadsheets import csv_bytes
 bp = Blueprint("roster", __name__, url_prefix="/households/import",
                template_folder="templates")
 officials = role_required(Role.OFFICIAL)
-TOKEN = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx|txt)$")
+TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|txt)$")
+KEEP_UPLOADS = 24 * 3600  # a preview not confirmed within a day is forgotten
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +43,13 @@ def _uploads() -> Path:
     folder = Path(current_app.instance_path) / "roster-uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_old_uploads(folder: Path) -> None:
+    limit = time.time() - KEEP_UPLOADS
+    for path in folder.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 @bp.route("/")
@@ -72,8 +81,11 @@ def preview():
         rows = read_rows(data, upload.filename)
     except FileRefused as refused:
         return render_template("roster/start.html", error=str(refused.message)), 400
-    token = f"{hashlib.sha256(data).hexdigest()}.{suffix}"
-    (_uploads() / token).write_bytes(data)
+    # A random name per preview: two officials previewing the same file never share one.
+    token = f"{secrets.token_hex(16)}.{suffix}"
+    folder = _uploads()
+    _forget_old_uploads(folder)
+    (folder / token).write_bytes(data)
     plan = services.plan_import(rows, current_user.ward, framework())
     return render_template("roster/preview.html", plan=plan, token=token,
                            filename=upload.filename)

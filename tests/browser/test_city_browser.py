@@ -121,6 +121,7 @@ def test_admin_official_ambassador_import_and_backup_at_360_px(
     assert restored.exit_code == 0, restored.output
     with empty.app_context():
         assert db.session.scalar(select(func.count()).select_from(Household)) == 200
+        db.session.remove()
         db.engine.dispose()
 
 
