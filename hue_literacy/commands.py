@@ -7,8 +7,9 @@ from flask.cli import AppGroup
 
 from hue_literacy.access import Role
 from hue_literacy.accounts import services as accounts
-from hue_literacy.accounts.phone import InputRefused, normalise_phone
+from hue_literacy.accounts.phone import normalise_phone
 from hue_literacy.extensions import db
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.services import seed_wards
 
 wards_cli = AppGroup("wards", help="Hue's wards (data, not code).")

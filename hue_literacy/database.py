@@ -1,10 +1,11 @@
-"""The database around a request: one commit point, and engine settings (SQLite waits for locks).
+"""The database around a request: one commit point, the upsert, and engine settings.
 
 Views never commit. `run_in_transaction` wraps every view (see `HueLiteracy.dispatch_request`):
 a view that returns normally has its writes committed once, a view that raises (an error, an
 `abort()`) has them rolled back. GET and HEAD requests only read, so a link, a reload or a
 prefetch never changes anything; a view that must count GET requests (the public certificate
-check counts lookups against code guessing) says so with `@writes_on_get`.
+check counts lookups against code guessing) says so with `@writes_on_get`. SQLite waits for
+locks instead of failing.
 """
 from __future__ import annotations
 
@@ -35,6 +36,19 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_flush", _note_write):
         event.listen(Session, "after_flush", _note_write)
         event.listen(Session, "do_orm_execute", _note_statement)
+
+
+def insert_on_conflict(target: Any) -> Any:
+    """An INSERT that takes ON CONFLICT DO NOTHING / DO UPDATE ... RETURNING, on the engine in
+    use (SQLite and PostgreSQL spell it the same; no other database is supported)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover
+        raise RuntimeError(f"unsupported database {dialect}")
+    return insert(target)
 
 
 def writes_on_get(view: View) -> View:

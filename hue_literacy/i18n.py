@@ -9,7 +9,13 @@ from flask_login import current_user
 
 from hue_literacy.extensions import babel
 
+DEFAULT_LANGUAGE = "vi"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
+
+
+def current_language() -> str:
+    """The language of this request (or the default outside one)."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def select_locale() -> str:
@@ -33,7 +39,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.context_processor(
-        lambda: {"language_names": LANGUAGE_NAMES, "current_locale": str(get_locale() or "vi")}
+        lambda: {"language_names": LANGUAGE_NAMES, "current_locale": current_language()}
     )
 
 

@@ -1,7 +1,4 @@
 """Small helpers shared by the models of every feature."""
-from datetime import UTC, datetime
+from hue_literacy.clock import utcnow
 
-
-def utcnow() -> datetime:
-    """Current time in UTC, timezone-aware; used as a callable column default."""
-    return datetime.now(UTC)
+__all__ = ["utcnow"]  # the callable column default (defined with the other time helpers)

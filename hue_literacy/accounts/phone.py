@@ -5,15 +5,12 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from hue_literacy.refusals import InputRefused
+
+__all__ = ["InputRefused", "check_new_password", "check_new_pin", "format_phone",
+           "normalise_phone"]
+
 MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
-
-
-class InputRefused(ValueError):
-    """A value a person typed was refused; `message` says why in their language."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def normalise_phone(raw: str | None) -> str:

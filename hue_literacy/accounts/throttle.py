@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, insert, select, text
 
 from hue_literacy.accounts.models import SignInFailure
+from hue_literacy.clock import as_utc
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 
@@ -113,7 +114,7 @@ def _seconds_to_wait(
             )
         )
         if len(recent) >= limit:
-            oldest = _aware(recent[-1])
+            oldest = as_utc(recent[-1])
             wait = max(wait, math.ceil((oldest + policy.window - now).total_seconds()))
     return wait
 
@@ -136,9 +137,3 @@ def prune_failures(policy: ThrottlePolicy, now: datetime | None = None) -> int:
     db.session.execute(delete(SignInFailure).where(SignInFailure.created_at <= cutoff))
     return count or 0
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; treat them as the UTC they were stored as."""
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

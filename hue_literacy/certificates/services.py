@@ -25,7 +25,6 @@ from sqlalchemy.orm import joinedload
 
 from hue_literacy.access import Role, may_act_in_ward
 from hue_literacy.accounts.models import User
-from hue_literacy.accounts.phone import InputRefused
 from hue_literacy.certificates.eligibility import (
     CLOSE_MISSING,
     Eligibility,
@@ -36,8 +35,10 @@ from hue_literacy.certificates.pdf import PrintedCertificate
 from hue_literacy.certificates.signing import format_code, new_code, normalise_code
 from hue_literacy.classes.models import Assessment, Result
 from hue_literacy.content.framework import Framework, localised
+from hue_literacy.database import insert_on_conflict
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
+from hue_literacy.refusals import InputRefused
 
 ISSUED = "issued"
 REVOKED = "revoked"
@@ -77,33 +78,17 @@ def next_number(ward_id: int, year: int) -> int:
     officials issuing at the same moment get different numbers; a rolled-back issue gives
     its number back. The unique serial is the second line of defence.
     """
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        table = SerialCounter.__table__
-        statement = (
-            insert(table)
-            .values(ward_id=ward_id, year=year, last_number=1)
-            .on_conflict_do_update(
-                index_elements=[table.c.ward_id, table.c.year],
-                set_={"last_number": table.c.last_number + 1},
-            )
-            .returning(table.c.last_number)
+    table = SerialCounter.__table__
+    statement = (
+        insert_on_conflict(table)
+        .values(ward_id=ward_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.ward_id, table.c.year],
+            set_={"last_number": table.c.last_number + 1},
         )
-        return db.session.execute(statement).scalar_one()
-    counter = db.session.scalar(
-        select(SerialCounter).where(SerialCounter.ward_id == ward_id, SerialCounter.year == year)
-        .with_for_update()
+        .returning(table.c.last_number)
     )
-    if counter is None:
-        counter = SerialCounter(ward_id=ward_id, year=year, last_number=0)
-        db.session.add(counter)
-    counter.last_number += 1
-    db.session.flush()
-    return counter.last_number
+    return db.session.execute(statement).scalar_one()
 
 
 def unused_code() -> str:

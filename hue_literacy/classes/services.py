@@ -22,13 +22,13 @@ from sqlalchemy.orm import joinedload
 
 from hue_literacy.access import ward_filter
 from hue_literacy.accounts.models import User
-from hue_literacy.accounts.phone import InputRefused
 from hue_literacy.classes.models import Assessment, ClassAttendance, ClassSession, Result
 from hue_literacy.content.framework import Framework
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 from hue_literacy.progress import services as progress
 from hue_literacy.progress.services import Progress, StuckStep
+from hue_literacy.refusals import InputRefused
 from hue_literacy.sync import verdicts
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, Q: easy to read aloud and to type from a projector.

@@ -6,7 +6,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
-from hue_literacy.accounts.phone import InputRefused
+from hue_literacy.refusals import InputRefused
 
 ADDRESS_MIN = 5
 ADDRESS_MAX = 200

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, or_, select
 
+from hue_literacy.clock import as_utc
 from hue_literacy.content.framework import Area, Competency, Framework, MasteryRule
 from hue_literacy.content.model import Lesson
 from hue_literacy.extensions import db
@@ -169,13 +170,6 @@ class StuckStep:
 
 
 # --- pure rules ---------------------------------------------------------------------------
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Make a stored time comparable: SQLite hands back naive times, stored in UTC."""
-    if moment.tzinfo is UTC:
-        return moment
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def in_order(events: Iterable[Any]) -> list[Any]:

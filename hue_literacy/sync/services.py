@@ -15,6 +15,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hue_literacy.clock import as_utc
+from hue_literacy.database import insert_on_conflict
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 from hue_literacy.sync import verdicts
@@ -80,11 +82,10 @@ def parse_time(value: Any, now: datetime) -> datetime:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Refused("bad_time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = as_utc(moment)  # SQLite drops offsets: store every time in UTC
     if moment < EARLIEST or moment > now + FUTURE_SLACK:
         raise Refused("bad_time")
-    return moment.astimezone(UTC)  # SQLite drops offsets: store every time in UTC
+    return moment
 
 
 def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
@@ -192,18 +193,11 @@ def insert_new(rows: list[dict]) -> set[str]:
     """Insert rows whose event_id is new; return the ids actually inserted."""
     if not rows:
         return set()
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"unsupported database {dialect}")
     # The rows go as parameters of one cached statement (SQLAlchemy sends them in batches of
     # VALUES): building a statement with the rows inside compiled ~1,300 parameters a batch
     # and was most of a sync request's CPU time.
     statement = (
-        insert(ProgressEvent)
+        insert_on_conflict(ProgressEvent)
         .on_conflict_do_nothing(index_elements=["event_id"])
         .returning(ProgressEvent.event_id)
     )
