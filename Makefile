@@ -43,6 +43,7 @@ test-postgres:
 
 lint: node_modules/.package-lock.json
 	$(BIN)/ruff check hue_literacy tests bench
+	$(BIN)/lint-imports
 	node_modules/.bin/eslint
 
 # ESLint and its rules, exactly as package-lock.json pins them (npm registry); again when it changes.

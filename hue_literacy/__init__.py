@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.certificates import views as certificates
     from hue_literacy.classes import views as classes
     from hue_literacy.dashboard import views as dashboard
+    from hue_literacy.households import api as households_api
     from hue_literacy.households import views as households
     from hue_literacy.learners import views as learners
     from hue_literacy.lessons import views as lessons
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     static_files.init_app(app)
     accounts.init_app(app)
     households.init_app(app)
+    households_api.init_app(app)
     learners.init_app(app)
     lessons.init_app(app)
     main.init_app(app)

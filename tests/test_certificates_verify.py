@@ -10,6 +10,7 @@ from hue_literacy.accounts.models import User
 from hue_literacy.certificates import services
 from hue_literacy.certificates.models import Certificate
 from hue_literacy.certificates.signing import format_code, sign
+from hue_literacy.downloads import personal_data_context
 from hue_literacy.extensions import db
 from hue_literacy.households.models import Household, HouseholdMember
 from tests.factories import ward
@@ -166,10 +167,10 @@ def test_certificates_are_in_the_data_export_and_revoked_on_deletion(app, client
                                                                      hoas_certificate):
     with app.test_request_context():
         hoa = db.session.get(User, people["hoa"].id)
-        exported = accounts.export_personal_data(hoa)["certificates"]
+        exported = accounts.export_personal_data(hoa, personal_data_context())["certificates"]
         assert exported[0]["serial"] == hoas_certificate.serial
         assert exported[0]["name_as_printed"] == "Nguyễn Thị Hoa"
-        accounts.delete_account(hoa)
+        accounts.delete_account(hoa, personal_data_context())
         db.session.commit()
         certificate = db.session.get(Certificate, hoas_certificate.id)
         assert certificate.revoked_at is not None

@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from hue_literacy.content.access import release
 from hue_literacy.extensions import db
 from hue_literacy.households import services
 from hue_literacy.spreadsheets import csv_bytes, safe_cell
@@ -38,7 +39,7 @@ def test_the_household_export_neutralises_formulas_in_addresses_and_names(app, c
             ambassador.ward, FORMULA_ADDRESS, "@cmd|' /C calc'!A0", True,
             [{"full_name": "=2+5+cmd|' /C calc'!A0", "role": "head", "phone": ""}],
         )
-        services.register_household(checked, ambassador)
+        services.register_household(checked, ambassador, release())
         db.session.commit()
     auth.as_user(ambassador)
     rows = read(client.get("/households/export.csv").get_data())

@@ -78,15 +78,15 @@ def test_a_v1_certificate_still_counts_for_the_competencies_it_confirms(app, peo
         # Practice covers every basic-skill competency except those the v1 certificate confirms.
         rest = set(rule.competency_ids) - set(V1_BASIC)
         monkeypatch.setattr(learning, "mastered_competencies",
-                            lambda ids, wanted: {i: set(rest) for i in ids})
-        assert learning.digital_learners([hoa]) == {hoa}
+                            lambda ids, wanted, current: {i: set(rest) for i in ids})
+        assert learning.digital_learners([hoa], release()) == {hoa}
         # Revoked, it no longer counts.
         services.revoke_certificate(db.session.get(Certificate, v1_certificate.id),
                                     db.session.get(User, people["official_a"].id),
                                     "Issued to the wrong person.")
         db.session.commit()
         assert services.certified_competencies([hoa])[hoa] == set()
-        assert learning.digital_learners([hoa]) == set()
+        assert learning.digital_learners([hoa], release()) == set()
 
 
 def test_a_v1_certificate_does_not_block_the_v2_certificate_of_the_group(app, people,

@@ -1,13 +1,12 @@
 """Households: registration with consent, members, visits, the ambassador home, Digital Family."""
 import json
-import sys
-import types
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from hue_literacy.accounts.models import User
+from hue_literacy.certificates import services as certificates
 from hue_literacy.content.access import release
 from hue_literacy.extensions import db
 from hue_literacy.households import learning, services
@@ -34,7 +33,7 @@ ADDRESS = "12 kiệt 34 Phan Đình Phùng"
 def make_household(by, address=ADDRESS, name=None, members=(), last_visit_on=None):
     """A household of `by`'s ward (members: dicts of full_name, role, phone)."""
     checked = services.check_new_household(by.ward, address, name, True, list(members))
-    household = services.register_household(checked, by)
+    household = services.register_household(checked, by, release())
     household.last_visit_on = last_visit_on
     return household
 
@@ -444,7 +443,7 @@ def test_partial_mastery_is_not_a_digital_family(app, people, many):
         lesson = current.competency_lessons("vi", "QR-1")[0]
         master_lesson(people["learner_a"], current.lesson("vi", lesson.id))
         db.session.commit()
-        assert learning.digital_learners([people["learner_a"].id]) == set()
+        assert learning.digital_learners([people["learner_a"].id], release()) == set()
 
 
 def test_a_missing_basic_skill_is_not_a_digital_family(app, people, many):
@@ -460,9 +459,9 @@ def test_a_missing_basic_skill_is_not_a_digital_family(app, people, many):
                     master_lesson(people["learner_a"], current.lesson("vi", lesson.id))
         db.session.commit()
         learner = people["learner_a"].id
-        mastered = learning.mastered_competencies([learner], rule.competency_ids)[learner]
+        mastered = learning.mastered_competencies([learner], rule.competency_ids, current)[learner]
         assert "shopping" not in rule.skills_held(mastered)
-        assert learning.digital_learners([learner]) == set()
+        assert learning.digital_learners([learner], current) == set()
 
 
 def test_refresh_command_marks_digital_families(app, people, many, runner, monkeypatch):
@@ -476,24 +475,16 @@ def test_refresh_command_marks_digital_families(app, people, many, runner, monke
         assert db.session.get(Household, many["recent"].id).digital_family
 
 
-def test_without_the_certificates_feature_nobody_counts_as_certified(app, people, monkeypatch):
-    monkeypatch.setitem(sys.modules, "hue_literacy.certificates.services", None)
-    with app.app_context():
-        assert learning.certified_competencies([people["learner_a"].id]) == {}
-
-
 def test_a_member_whose_certificates_confirm_the_five_skills_makes_a_digital_family(
     app, people, many, monkeypatch
 ):
     with app.app_context():
         rule = release().framework.digital_family.competency_ids
-    fake = types.ModuleType("hue_literacy.certificates.services")
-    fake.certified_competencies = lambda ids: {
-        learner_id: set(rule) for learner_id in ids if learner_id == people["learner_a"].id}
-    monkeypatch.setitem(sys.modules, "hue_literacy.certificates.services", fake)
+    monkeypatch.setattr(certificates, "certified_competencies", lambda ids: {
+        learner_id: set(rule) for learner_id in ids if learner_id == people["learner_a"].id})
     with app.app_context():
         household = db.session.get(Household, many["recent"].id)
-        assert services.freshen([household])
+        assert services.freshen([household], release())
         assert household.digital_family
 
 

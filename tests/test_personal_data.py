@@ -64,3 +64,39 @@ def test_ambassador_deletes_a_learner_of_their_ward(app, client, auth):
     with app.app_context():
         assert db.session.get(User, learner.id).phone is None
     assert client.get(f"/learners/{learner.id}").status_code == 404
+
+
+# --- the registry of what export and deletion cover --------------------------------------
+
+PERSONAL_COLUMNS = {"full_name", "phone", "birth_date", "learner_name", "learner_birth_date",
+                    "address", "notes", "key"}
+
+
+def holds_personal_data(mapper) -> bool:
+    """A table about a person: it points at an account or has a column naming or reaching one."""
+    table = mapper.local_table
+    points_at_a_person = any(
+        fk.column.table.name == User.__tablename__ for fk in table.foreign_keys
+    )
+    return points_at_a_person or bool(PERSONAL_COLUMNS & set(table.columns.keys()))
+
+
+def test_every_table_holding_personal_data_is_in_the_registry():
+    from hue_literacy.accounts.personal_data import KEPT_ELSEWHERE, SECTIONS
+
+    covered = {model for section in SECTIONS for model in section.models} | set(KEPT_ELSEWHERE)
+    personal = {mapper.class_ for mapper in db.Model.registry.mappers
+                if holds_personal_data(mapper)}
+    assert personal, "the check must see the models"
+    assert personal - covered == set(), "add these models to a Section or to KEPT_ELSEWHERE"
+    assert not {model for section in SECTIONS for model in section.models} & set(KEPT_ELSEWHERE)
+
+
+def test_the_download_lists_the_sections_in_a_fixed_order(app, client, auth):
+    with app.app_context():
+        learner = LearnerFactory()
+        db.session.commit()
+    auth.as_user(learner)
+    data = json.loads(client.get("/me/data.json").get_data(as_text=True))
+    assert list(data) == ["account", "households", "progress_events", "progress", "classes",
+                          "certificates"]

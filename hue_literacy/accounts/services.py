@@ -5,7 +5,6 @@ request commits once (database.py).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -19,14 +18,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from hue_literacy.access import Role
 from hue_literacy.accounts import throttle
 from hue_literacy.accounts.models import User
+from hue_literacy.accounts.personal_data import DataContext, erase_sections, export_sections
 from hue_literacy.accounts.phone import (
-    InputRefused,
     check_new_password,
     check_new_pin,
     normalise_phone,
 )
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.models import Ward
 
 DEFAULT_HASH_METHOD = "scrypt"
@@ -234,23 +234,10 @@ def renew_card(user: User) -> None:
     user.card_version += 1
 
 
-# --- personal data: export and deletion ----------------------------------------------------
-
-Exporter = Callable[[User], tuple[str, Any]]
-Eraser = Callable[[User], None]
-_exporters: list[Exporter] = []
-_erasers: list[Eraser] = []
+# --- personal data: export and deletion (the sections are listed in personal_data.py) ---
 
 
-def register_personal_data(exporter: Exporter | None = None, eraser: Eraser | None = None):
-    """Let a feature add its own section to data exports and its own step to deletion."""
-    if exporter and exporter not in _exporters:
-        _exporters.append(exporter)
-    if eraser and eraser not in _erasers:
-        _erasers.append(eraser)
-
-
-def export_personal_data(user: User) -> dict[str, Any]:
+def export_personal_data(user: User, context: DataContext) -> dict[str, Any]:
     """Everything stored about a person, as JSON-ready data."""
     data: dict[str, Any] = {
         "account": {
@@ -270,16 +257,13 @@ def export_personal_data(user: User) -> dict[str, Any]:
             },
         }
     }
-    for exporter in _exporters:
-        key, value = exporter(user)
-        data[key] = value
+    data.update(export_sections(user, context))
     return data
 
 
-def delete_account(user: User, now: datetime | None = None) -> None:
+def delete_account(user: User, context: DataContext, now: datetime | None = None) -> None:
     """Remove a person's personal data; keep an anonymous row for the ward's counts."""
-    for eraser in _erasers:
-        eraser(user)
+    erase_sections(user, context)
     user.full_name = None
     user.phone = None
     user.secret_hash = None

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import hmac
-import json
 
 from flask import (
     Blueprint,
     Flask,
-    Response,
     current_app,
     flash,
     redirect,
@@ -19,15 +17,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role
 from hue_literacy.accounts import services
 from hue_literacy.accounts.forms import RegisterForm, SignInForm, StaffSignInForm
 from hue_literacy.accounts.models import User
-from hue_literacy.accounts.phone import InputRefused
 from hue_literacy.accounts.throttle import ThrottlePolicy
-from hue_literacy.content.access import framework
+from hue_literacy.downloads import personal_data_context, personal_data_download
 from hue_literacy.extensions import db, login_manager
 from hue_literacy.main.navigation import safe_next_url
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.services import all_wards
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -140,7 +139,7 @@ def register():
     """A learner signs up alone (ambassadors use the learners pages)."""
     form = RegisterForm()
     form.ward.choices = [(ward.id, ward.name) for ward in all_wards()]
-    form.group.choices = framework().group_choices()
+    form.group.choices = inputs.framework().group_choices()
     error = None
     if form.validate_on_submit():
         from hue_literacy.wards.models import Ward
@@ -191,16 +190,6 @@ def download_my_data():
     return personal_data_download(current_user)
 
 
-def personal_data_download(user: User) -> Response:
-    """Everything stored about `user` as a JSON file download."""
-    body = json.dumps(services.export_personal_data(user), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="hue-literacy-data-{user.id}.json"'},
-    )
-
-
 @bp.route("/me/delete", methods=["GET", "POST"])
 @login_required
 def delete_my_account():
@@ -216,7 +205,7 @@ def delete_my_account():
             )
         user = current_user._get_current_object()
         logout_user()
-        services.delete_account(user)
+        services.delete_account(user, personal_data_context())
         flash(_("Your account and your personal data have been deleted."), "info")
         return redirect(url_for("main.home"))
     return render_template("accounts/delete.html", subject=current_user)

@@ -1,7 +1,7 @@
 """Certificate pages: officials issue, revoke and print; learners download; anyone verifies."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -15,12 +15,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, deny, require_ward, role_required
-from hue_literacy.accounts import services as accounts
 from hue_literacy.accounts import throttle
 from hue_literacy.accounts.models import User
 from hue_literacy.certificates import services
@@ -30,10 +29,11 @@ from hue_literacy.certificates.pdf import render_pdf
 from hue_literacy.certificates.signing import format_code, normalise_code, sign, signature_matches
 from hue_literacy.classes.models import ClassSession
 from hue_literacy.classes.services import attendances, classes_for
-from hue_literacy.content.access import framework, release
+from hue_literacy.clock import local_date
 from hue_literacy.content.framework import localised
 from hue_literacy.database import writes_on_get
 from hue_literacy.extensions import db
+from hue_literacy.i18n import DEFAULT_LANGUAGE
 from hue_literacy.wards.models import Ward
 from hue_literacy.wards.services import all_wards
 
@@ -51,27 +51,17 @@ VERIFY_KEY_PREFIX = "verify:"
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    accounts.register_personal_data(services.export_certificates, services.erase_certificates)
-
-
-def _today():
-    return datetime.now(get_timezone()).date()
 
 
 def _local_date(moment: datetime) -> date:
-    """The day of a stored moment in Hue (SQLite hands back naive UTC times)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(get_timezone()).date()
-
-
-def _locale() -> str:
-    return str(get_locale() or "vi")
+    """The day of a stored moment in Hue."""
+    return local_date(moment, inputs.timezone())
 
 
 def _pdf_locale() -> str:
     """Certificates print in Vietnamese unless English is asked for (?lang=en)."""
-    lang = request.args.get("lang", "vi")
-    return lang if lang in PDF_LANGUAGES else "vi"
+    lang = request.args.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in PDF_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _certifiable_ward() -> Ward:
@@ -115,7 +105,7 @@ def _lookup_url() -> str:
 
 def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
     locale = _pdf_locale()
-    content = release()
+    content = inputs.release()
     lookup = _lookup_url()
     # Each paper shows the framework version its certificate was earned under.
     pages = [services.printed(cert, content.framework_version(cert.framework_version), locale,
@@ -147,12 +137,12 @@ def index():
 
 def _profile_name(profile_id: str, version: int | None = None) -> str:
     """The profile's name in the framework version given (a certificate's), else the current."""
-    profile = release().framework_version(version).profile(profile_id)
-    return localised(profile.name, _locale()) if profile else profile_id
+    profile = inputs.release().framework_version(version).profile(profile_id)
+    return localised(profile.name, inputs.language()) if profile else profile_id
 
 
 def _overview_page(ward: Ward, status: int = 200):
-    overview = services.ward_overview(ward.id, release())
+    overview = services.ward_overview(ward.id, inputs.release())
     classes = [session for session in classes_for(current_user) if session.ward_id == ward.id]
     page = render_template(
         "certificates/index.html",
@@ -160,7 +150,7 @@ def _overview_page(ward: Ward, status: int = 200):
         wards=all_wards() if current_user.role == Role.ADMIN else [],
         overview=overview,
         issued=services.certificates_of_ward(ward.id, limit=50),
-        years=services.issued_years(ward.id) or [_today().year],
+        years=services.issued_years(ward.id) or [inputs.today().year],
         classes=classes,
         profile_name=_profile_name,
         show_code=format_code,
@@ -177,7 +167,8 @@ def issue():
     require_ward(learner.ward_id)
     try:
         certificate = services.issue_certificate(
-            learner, current_user, framework(), eligibility_for(learner, release()), _today()
+            learner, current_user, inputs.framework(), eligibility_for(learner, inputs.release()),
+            inputs.today(),
         )
     except services.CertificateRefused as refused:
         db.session.rollback()
@@ -199,8 +190,8 @@ def show(certificate_id: int, error: str | None = None, status: int = 200):
         code=format_code(certificate.code),
         profile_name=_profile_name(certificate.profile_id, certificate.framework_version),
         competencies=services.competency_texts(
-            certificate.competency_ids, release().framework_version(certificate.framework_version),
-            _locale()),
+            certificate.competency_ids,
+            inputs.release().framework_version(certificate.framework_version), inputs.language()),
         audit=services.audit_log(certificate.id),
         error=error,
     ), status
@@ -244,7 +235,7 @@ def batch():
         filename = f"certificates-class-{session.id}.pdf"
     else:
         ward = _certifiable_ward()
-        year = request.args.get("year", type=int) or _today().year
+        year = request.args.get("year", type=int) or inputs.today().year
         certificates = services.certificates_of_ward(ward.id, year=year, valid_only=True)
         filename = f"certificates-{ward.code}-{year}.pdf"
     if not certificates:
@@ -295,8 +286,8 @@ def verify(code: str):
     else:
         signature = request.args.get("s")
         view = services.public_view(
-            certificate, release().framework_version(certificate.framework_version), _locale(),
-            _local_date)
+            certificate, inputs.release().framework_version(certificate.framework_version),
+            inputs.language(), _local_date)
         response = render_template(
             "certificates/verify.html",
             view=view,

@@ -1,7 +1,6 @@
 """Community classes: open one, show its QR code, join by scanning, see who needs help, assess."""
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 
 from flask import (
@@ -14,10 +13,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import (
     Role,
     may_act_in_ward,
@@ -25,18 +24,16 @@ from hue_literacy.access import (
     role_required,
     staff_required,
 )
-from hue_literacy.accounts import services as accounts
 from hue_literacy.accounts.models import User
-from hue_literacy.accounts.phone import InputRefused
 from hue_literacy.classes import services
 from hue_literacy.classes.forms import OpenClassForm
 from hue_literacy.classes.models import ClassSession
-from hue_literacy.content.access import framework, release
 from hue_literacy.content.framework import localised
 from hue_literacy.extensions import db
 from hue_literacy.progress import services as progress
-from hue_literacy.progress.views import STATUS_LABELS, lesson_lang
+from hue_literacy.progress.labels import STATUS_LABELS
 from hue_literacy.qr import qr_svg
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.models import Ward
 from hue_literacy.wards.services import all_wards
 
@@ -45,17 +42,12 @@ bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="temp
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    accounts.register_personal_data(services.export_classes, services.erase_classes)
 
 
 @lru_cache(maxsize=256)
 def join_qr(join_url: str) -> str:
     """The class's QR code (drawing one takes ~10 ms; the class page reloads often)."""
     return qr_svg(join_url, border=2)
-
-
-def _today():
-    return datetime.now(get_timezone()).date()
 
 
 def _class_or_404(class_id: int) -> ClassSession:
@@ -66,7 +58,7 @@ def _class_or_404(class_id: int) -> ClassSession:
 
 
 def _text(texts: dict[str, str]) -> str:
-    return localised(texts, str(get_locale() or "vi"))
+    return localised(texts, inputs.language())
 
 
 # --- staff: list, open, view, close ---------------------------------------------------------
@@ -86,7 +78,7 @@ def open_class():
     is_admin = current_user.role == Role.ADMIN
     form.ward.choices = [(ward.id, ward.name) for ward in all_wards()] if is_admin else []
     if request.method == "GET" and form.starts_on.data is None:
-        form.starts_on.data = _today()
+        form.starts_on.data = inputs.today()
     error = None
     if form.validate_on_submit():
         ward_id = form.ward.data if is_admin else current_user.ward_id
@@ -105,11 +97,11 @@ def open_class():
 
 
 def _attendee_context(session: ClassSession) -> dict:
-    lang = lesson_lang()
+    lang = inputs.lesson_language()
     return {
         "session": session,
-        "attendees": services.class_attendees(session, release(), lang, _today(),
-                                              get_timezone()),
+        "attendees": services.class_attendees(session, inputs.release(), lang, inputs.today(),
+                                              inputs.timezone()),
     }
 
 
@@ -150,8 +142,8 @@ def close(class_id: int):
 
 def _learner_page(session: ClassSession, learner: User, error: str | None = None,
                   status: int = 200):
-    content = release()
-    learner_progress = progress.progress_of(learner, content, _today(), get_timezone())
+    content = inputs.release()
+    learner_progress = progress.progress_of(learner, content, inputs.today(), inputs.timezone())
     latest = services.latest_assessments(learner.id)
     skills = [item for area in progress.area_progress(content.framework,
                                                        learner_progress.competencies)
@@ -200,7 +192,8 @@ def assess(class_id: int):
     result = request.form.get("result")
     try:
         assessment = services.record_assessment(
-            session, learner_id, competency_id, result, current_user, framework(), _today()
+            session, learner_id, competency_id, result, current_user, inputs.framework(),
+            inputs.today(),
         )
     except InputRefused as refused:
         db.session.rollback()
@@ -256,4 +249,5 @@ def join(code: str):
         error = _("This class has ended. Ask the teacher for the code of today's class.")
     return render_template("classes/join.html", session=session, joined=joined, error=error,
                            code=services.show_code(session.join_code),
-                           catalogue_url=f"/learn/{lesson_lang()}/")
+                           catalogue_url=url_for("lessons.catalogue",
+                                                 lang=inputs.lesson_language()))

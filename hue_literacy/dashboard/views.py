@@ -1,15 +1,15 @@
 """The officials' dashboard: their ward's coverage, the city side by side, CSV exports."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, require_ward, role_required
-from hue_literacy.content.access import framework, release
 from hue_literacy.dashboard import services
 from hue_literacy.dashboard.charts import bar_chart
 from hue_literacy.progress.services import competency_lesson_ids
@@ -26,14 +26,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _today() -> date:
-    return datetime.now(get_timezone()).date()
-
-
-def _locale() -> str:
-    return str(get_locale() or "vi")
-
-
 def _ward_or_404(code: str) -> Ward:
     ward = ward_by_code(code)
     if ward is None:
@@ -42,14 +34,14 @@ def _ward_or_404(code: str) -> Ward:
 
 
 def _coverage(ward: Ward) -> services.WardCoverage:
-    return services.ward_coverage(ward, _today(), get_timezone(), framework(),
-                                  competency_lesson_ids(release()), _locale(),
+    return services.ward_coverage(ward, inputs.today(), inputs.timezone(), inputs.framework(),
+                                  competency_lesson_ids(inputs.release()), inputs.language(),
                                   all_label=_("All five basic skills"))
 
 
 def _family_members() -> int:
     """How many members the framework's Digital Family rule asks for."""
-    rule = framework().digital_family
+    rule = inputs.framework().digital_family
     return rule.members if rule else 1
 
 
@@ -160,7 +152,7 @@ def _sorting() -> tuple[str, bool]:
 @role_required(Role.ADMIN)
 def city():
     sort, descending = _sorting()
-    rows = services.city_overview(all_wards(), _today(), get_timezone(), sort, descending)
+    rows = services.city_overview(all_wards(), inputs.today(), inputs.timezone(), sort, descending)
     columns = [
         ("ward", _("Ward")), ("learners", _("Learners")), ("active", _("Active this month")),
         ("certified", _("Certified")), ("households", _("Households")),
@@ -181,7 +173,7 @@ def city():
         "dashboard/city.html", rows=rows, headers=headers,
         totals=services.city_totals(rows), share_text=_share_text,
         sort_key=sort, sort_dir="desc" if descending else "asc",
-        today=format_date(_today(), "dd/MM/yyyy"),
+        today=format_date(inputs.today(), "dd/MM/yyyy"),
     )
 
 
@@ -189,5 +181,6 @@ def city():
 @role_required(Role.ADMIN)
 def city_export():
     sort, descending = _sorting()
-    rows = services.city_overview(all_wards(), _today(), get_timezone(), sort, descending)
-    return _csv(services.city_rows(rows, _labels()), f"dashboard-hue-{_today().isoformat()}.csv")
+    rows = services.city_overview(all_wards(), inputs.today(), inputs.timezone(), sort, descending)
+    filename = f"dashboard-hue-{inputs.today().isoformat()}.csv"
+    return _csv(services.city_rows(rows, _labels()), filename)

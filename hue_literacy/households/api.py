@@ -5,15 +5,22 @@ exempt from form CSRF tokens, only JSON from the same origin, one answer per op.
 """
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import staff_required
+from hue_literacy.extensions import csrf
 from hue_literacy.households import ops
 from hue_literacy.sync.batch import BatchTexts, read_batch
 
 bp = Blueprint("households_api", __name__, url_prefix="/api/v1")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    csrf.exempt(bp)
 
 
 OPS_TEXTS = BatchTexts(
@@ -29,5 +36,5 @@ OPS_TEXTS = BatchTexts(
 def receive_ops():
     """Apply a batch of household ops; answer stored / duplicate / refused for each."""
     batch = read_batch("ops", ops.MAX_BATCH, OPS_TEXTS)
-    result = ops.apply_ops(current_user, batch)
+    result = ops.apply_ops(current_user, batch, inputs.release(), inputs.today())
     return jsonify(result.as_json())

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from hue_literacy.content.access import release
 from hue_literacy.extensions import db
 from hue_literacy.households.models import Household
 from hue_literacy.households.services import freshen, refresh_stuck_marks
@@ -25,8 +26,9 @@ def init_app(app: Flask) -> None:
 def refresh_command(stuck_only: bool) -> None:
     """Recompute the marks the ambassador home filters on, from learners' synced practice.
 
-    Pages refresh a household whenever it changes or is opened. Run `--stuck-only` every
-    few minutes and the full refresh (mastery and certificates of every learner) nightly.
+    A household is refreshed whenever it changes (its own page shows the current marks). Run
+    `--stuck-only` every few minutes and the full refresh (mastery and certificates of every
+    learner) nightly.
     """
     ward_ids = db.session.scalars(select(Household.ward_id).distinct()).all()
     stuck = 0
@@ -45,7 +47,7 @@ def refresh_command(stuck_only: bool) -> None:
         if not chunk:
             break
         before = {h.id: h.digital_family for h in chunk}
-        freshen(chunk)
+        freshen(chunk, release())
         changed += sum(1 for h in chunk if h.digital_family != before[h.id])
         db.session.commit()
         last_id = chunk[-1].id

@@ -1,47 +1,33 @@
-"""What the household's learners achieved, read from other features through small adapters.
+"""What the household's learners achieved: certificates held, mastery, "stuck" steps.
 
 - The Digital Family rule is data: `digital_family` in content/framework.yaml (which
   competencies make each of the five basic skills, how many members must hold them all).
-- Certificates: `hue_literacy.certificates.services.certified_competencies()` when that module
-  exists (without it, a Digital Family is decided by mastery alone).
+- Certificates: `hue_literacy.certificates.services.certified_competencies()`.
 - Mastery and "stuck": the functions of `hue_literacy.progress.services`.
+
+The content release is passed in by the caller (views and commands read it from the request).
 """
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Select
 
-from hue_literacy.content.access import release
-
-
-def _optional(module: str, name: str) -> Callable | None:
-    """The function `name` of `module`, or None while that feature is not installed."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError as missing:
-        if missing.name and module.startswith(missing.name):
-            return None
-        raise
+from hue_literacy.certificates import services as certificates
+from hue_literacy.content.release import ContentRelease
+from hue_literacy.progress import services as progress
 
 
 def certified_competencies(learner_ids: Iterable[int]) -> dict[int, set[str]]:
     """Competencies each learner's valid certificates confirm (of any framework version)."""
-    confirmed = _optional("hue_literacy.certificates.services", "certified_competencies")
-    if confirmed is None:
-        return {}
-    return confirmed(learner_ids)
+    return certificates.certified_competencies(learner_ids)
 
 
-def mastered_competencies(learner_ids: Iterable[int],
-                          competency_ids: Iterable[str]) -> dict[int, set[str]]:
+def mastered_competencies(learner_ids: Iterable[int], competency_ids: Iterable[str],
+                          current: ContentRelease) -> dict[int, set[str]]:
     """Which of `competency_ids` each learner has mastered in practice."""
-    from hue_literacy.progress import services as progress
-
     ids = sorted(set(learner_ids))
     wanted = set(competency_ids)
-    current = release()
     if not ids or not wanted:
         return {}
     needed = {comp_id: lesson_ids
@@ -59,14 +45,14 @@ def mastered_competencies(learner_ids: Iterable[int],
     }
 
 
-def digital_learners(learner_ids: Iterable[int]) -> set[int]:
+def digital_learners(learner_ids: Iterable[int], current: ContentRelease) -> set[int]:
     """Learners holding all five basic skills of the framework's Digital Family rule.
 
     A basic skill is held when each of its competencies is mastered in practice or confirmed
     by a valid certificate; competency ids keep their meaning across framework versions, so a
     version 1 certificate counts for the competencies it confirms.
     """
-    rule = release().framework.digital_family
+    rule = current.framework.digital_family
     ids = set(learner_ids)
     if rule is None or not ids:
         return set()
@@ -74,14 +60,15 @@ def digital_learners(learner_ids: Iterable[int]) -> set[int]:
     needed = set(rule.competency_ids)
     achieved = {learner_id: certified.get(learner_id, set()) & needed for learner_id in ids}
     unsure = [learner_id for learner_id in ids if not needed <= achieved[learner_id]]
-    for learner_id, mastered in mastered_competencies(unsure, needed).items():
+    for learner_id, mastered in mastered_competencies(unsure, needed, current).items():
         achieved[learner_id] |= mastered
     return {learner_id for learner_id in ids if rule.holds_all(achieved[learner_id])}
 
 
-def is_digital_family(household_learners: set[int], digital: set[int]) -> bool:
+def is_digital_family(household_learners: set[int], digital: set[int],
+                      current: ContentRelease) -> bool:
     """A household is a Digital Family when enough of its learners hold the basic skills."""
-    rule = release().framework.digital_family
+    rule = current.framework.digital_family
     needed = rule.members if rule else 1
     return len(household_learners & digital) >= needed
 
@@ -91,8 +78,6 @@ def stuck(learner_ids: Iterable[int] | Select) -> set[int]:
 
     `learner_ids` may be a SELECT of ids, so a whole ward is judged in one query.
     """
-    from hue_literacy.progress import services as progress
-
     if not isinstance(learner_ids, Select):
         learner_ids = sorted(set(learner_ids))
         if not learner_ids:

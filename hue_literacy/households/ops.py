@@ -6,18 +6,22 @@ household on a phone (so ops queued offline can follow the registration they dep
 Every op is checked before anything is written, so a malformed op never makes the valid ones
 in the same batch fail; an op id already received is answered "duplicate" and not applied
 again (INSERT ... ON CONFLICT DO NOTHING on the ledger, also for two copies at once).
+
+The staff pages' forms build the same ops and go through `apply_op` too (households/views.py),
+so a change made online and one queued offline take one path.
 """
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from hue_literacy.access import may_act_in_ward
 from hue_literacy.accounts.models import User
+from hue_literacy.content.release import ContentRelease
 from hue_literacy.extensions import db
 from hue_literacy.households import services
 from hue_literacy.households.models import Household
@@ -38,6 +42,7 @@ class OpResult:
     message: Any = None
     household_id: int | None = None
     not_applied: list[str] = field(default_factory=list)
+    made: Any = field(default=None, repr=False)  # what was created or changed (for the pages)
 
     def as_json(self) -> dict:
         data: dict[str, Any] = {"id": self.id, "status": self.status}
@@ -51,21 +56,27 @@ class OpResult:
         return data
 
 
-def apply_ops(by: User, ops: list, now: datetime | None = None) -> BatchResult:
+def apply_ops(
+    by: User, ops: list, release: ContentRelease, today: date, now: datetime | None = None
+) -> BatchResult:
     """Apply a batch of ops in order (a member may follow its household); answer each."""
     now = now or utcnow()
     batch = BatchResult()
     for raw in ops:
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         try:
-            batch.results.append(apply_op(raw, by, now))
+            batch.results.append(apply_op(raw, by, now, release, today))
         except Refused as refused:
             batch.results.append(OpResult(raw_id, "refused", refused.reason, refused.message))
     return batch
 
 
-def apply_op(raw: Any, by: User, now: datetime) -> OpResult:
-    """Check one op and apply it once; raise Refused with the reason."""
+def apply_op(
+    raw: Any, by: User, now: datetime, release: ContentRelease, today: date
+) -> OpResult:
+    """Check one op and apply it once; raise Refused with the reason.
+
+    `today` is the date in Hue (a visit may not be dated later than tomorrow)."""
     if not isinstance(raw, dict):
         raise Refused("not_an_object")
     problem = unstorable(raw)
@@ -100,8 +111,8 @@ def apply_op(raw: Any, by: User, now: datetime) -> OpResult:
         )
         if not services.claim_op(op_id, kind, by, occurred_at, now):
             return OpResult(op_id, "duplicate")
-        household = services.register_household(checked, by, op_id=op_id, now=now)
-        return OpResult(op_id, "stored", household_id=household.id)
+        household = services.register_household(checked, by, release, op_id=op_id, now=now)
+        return OpResult(op_id, "stored", household_id=household.id, made=household)
 
     household = find_household(raw.get("household"), by)
     if kind == "member_added":
@@ -111,23 +122,25 @@ def apply_op(raw: Any, by: User, now: datetime) -> OpResult:
         )
         if not services.claim_op(op_id, kind, by, occurred_at, now):
             return OpResult(op_id, "duplicate")
-        services.add_member(household, fields, by, op_id=op_id, now=now)
-        return OpResult(op_id, "stored", household_id=household.id)
+        member = services.add_member(household, fields, by, release, op_id=op_id, now=now)
+        return OpResult(op_id, "stored", household_id=household.id, made=member)
     if kind == "visit_logged":
         fields = services.check_visit(
             payload.get("visited_on"), payload.get("competencies", []), payload.get("notes"),
-            now.date(),
+            today, release.framework,
         )
         if not services.claim_op(op_id, kind, by, occurred_at, now):
             return OpResult(op_id, "duplicate")
-        services.log_visit(household, fields, by, occurred_at, op_id=op_id, now=now)
-        return OpResult(op_id, "stored", household_id=household.id)
+        visit = services.log_visit(household, fields, by, occurred_at, release, op_id=op_id,
+                                   now=now)
+        return OpResult(op_id, "stored", household_id=household.id, made=visit)
     # household_updated
     changes = services.check_fields(household, payload.get("fields"))
     if not services.claim_op(op_id, kind, by, occurred_at, now):
         return OpResult(op_id, "duplicate")
-    made = services.edit_household(household, changes, by, occurred_at, op_id=op_id, now=now)
-    return OpResult(op_id, "stored", household_id=household.id,
+    made = services.edit_household(household, changes, by, occurred_at, release, op_id=op_id,
+                                   now=now)
+    return OpResult(op_id, "stored", household_id=household.id, made=made,
                     not_applied=[change.field for change in made if not change.applied])
 
 

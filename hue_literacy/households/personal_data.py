@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
@@ -16,6 +17,9 @@ from hue_literacy.models_base import utcnow
 # A phone number as people type it: digits with spaces, dots or dashes, maybe +84 in front.
 _PHONE_LIKE = re.compile(r"\+?\d[\d .\-]{6,}\d")
 
+if TYPE_CHECKING:
+    from hue_literacy.accounts.personal_data import DataContext
+
 
 def memberships_of(user: User) -> list[HouseholdMember]:
     return list(db.session.scalars(
@@ -24,7 +28,7 @@ def memberships_of(user: User) -> list[HouseholdMember]:
     ))
 
 
-def export(user: User) -> tuple[str, list[dict]]:
+def export(user: User, _context: DataContext) -> tuple[str, list[dict]]:
     """The household entries that name this learner, for their data download."""
     entries = []
     for member in memberships_of(user):
@@ -89,7 +93,7 @@ def erase_notes_naming(user: User, now: datetime | None = None) -> int:
     return erased
 
 
-def erase(user: User) -> None:
+def erase(user: User, context: DataContext) -> None:
     """Blank the deleted learner's name and phone in households and in visit notes naming
     them, and remove the link."""
     erase_notes_naming(user)
@@ -97,4 +101,4 @@ def erase(user: User) -> None:
         member.full_name = None
         member.phone = None
         member.learner_id = None
-        refresh(member.household)
+        refresh(member.household, context.release)

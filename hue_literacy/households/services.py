@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from hue_literacy.access import Role, may_act_in_ward
 from hue_literacy.accounts.models import User
-from hue_literacy.accounts.phone import InputRefused, normalise_phone
+from hue_literacy.accounts.phone import normalise_phone
+from hue_literacy.clock import as_utc
+from hue_literacy.content.framework import Framework
+from hue_literacy.content.release import ContentRelease
+from hue_literacy.database import insert_on_conflict
 from hue_literacy.extensions import db
 from hue_literacy.households import learning
 from hue_literacy.households.models import (
@@ -29,6 +33,7 @@ from hue_literacy.households.models import (
 )
 from hue_literacy.households.text import clean_address, clean_name, fold
 from hue_literacy.models_base import utcnow
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.models import Ward
 
 MEMBER_ROLES = {
@@ -149,10 +154,10 @@ def learner_with_phone(phone: str, ward_id: int) -> User | None:
     )
 
 
-def check_visit(visited_on: Any, competency_ids: Any, notes: Any, today: date) -> dict:
+def check_visit(
+    visited_on: Any, competency_ids: Any, notes: Any, today: date, framework: Framework
+) -> dict:
     """Check a visit's date, competencies practised and notes; return the fields to store."""
-    from hue_literacy.content.access import framework
-
     if isinstance(visited_on, str):
         try:
             visited_on = date.fromisoformat(visited_on)
@@ -164,7 +169,7 @@ def check_visit(visited_on: Any, competency_ids: Any, notes: Any, today: date) -
         isinstance(comp, str) for comp in competency_ids
     ):
         raise Refused("bad_payload")
-    known = framework().competencies
+    known = framework.competencies
     if any(comp not in known for comp in competency_ids):
         raise Refused("unknown_competency")
     notes = (notes or "").strip() if isinstance(notes, str | None) else None
@@ -202,13 +207,8 @@ def op_author(op_id: str) -> int | None:
 
 def claim_op(op_id: str, kind: str, by: User, occurred_at: datetime, now: datetime) -> bool:
     """Record an op id as received; False when it was already there (sent twice)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     statement = (
-        insert(HouseholdOp)
+        insert_on_conflict(HouseholdOp)
         .values(op_id=op_id, kind=kind, author_id=by.id, occurred_at=occurred_at, received_at=now)
         .on_conflict_do_nothing(index_elements=["op_id"])
         .returning(HouseholdOp.op_id)
@@ -251,7 +251,8 @@ def check_new_household(
 
 
 def register_household(
-    checked: dict, by: User, op_id: str | None = None, now: datetime | None = None
+    checked: dict, by: User, release: ContentRelease, op_id: str | None = None,
+    now: datetime | None = None,
 ) -> Household:
     """Create a checked household (see check_new_household); the consent is taken by `by`."""
     now = now or utcnow()
@@ -266,35 +267,36 @@ def register_household(
         household.members.append(HouseholdMember(**member, created_by_id=by.id, created_at=now))
     db.session.flush()
     _note_household(op_id, household)
-    refresh(household)
+    refresh(household, release)
     return household
 
 
 def add_member(
-    household: Household, fields: dict, by: User, op_id: str | None = None,
-    now: datetime | None = None,
+    household: Household, fields: dict, by: User, release: ContentRelease,
+    op_id: str | None = None, now: datetime | None = None,
 ) -> HouseholdMember:
     """Add a checked member (see check_member) to the household."""
     member = HouseholdMember(**fields, created_by_id=by.id, created_at=now or utcnow())
     household.members.append(member)
     db.session.flush()
     _note_household(op_id, household)
-    refresh(household)
+    refresh(household, release)
     return member
 
 
 def log_visit(
     household: Household, fields: dict, by: User, occurred_at: datetime,
-    op_id: str | None = None, now: datetime | None = None,
+    release: ContentRelease, op_id: str | None = None, now: datetime | None = None,
 ) -> Visit:
     """Record a checked visit (see check_visit); every visit is kept, also when two
-    ambassadors logged one offline."""
+    ambassadors logged one offline. The household's marks are brought up to date."""
     visit = Visit(household_id=household.id, ambassador=by, occurred_at=occurred_at,
                   created_at=now or utcnow(), **fields)
     db.session.add(visit)
     if household.last_visit_on is None or visit.visited_on > household.last_visit_on:
         household.last_visit_on = visit.visited_on
     _note_household(op_id, household)
+    freshen([household], release)
     return visit
 
 
@@ -320,7 +322,7 @@ def check_fields(household: Household, changes: Any) -> dict[str, str | None]:
 
 def edit_household(
     household: Household, changes: dict[str, str | None], by: User, occurred_at: datetime,
-    op_id: str | None = None, now: datetime | None = None,
+    release: ContentRelease, op_id: str | None = None, now: datetime | None = None,
 ) -> list[HouseholdChange]:
     """Apply checked field edits (see check_fields), the latest by `occurred_at` winning.
 
@@ -347,7 +349,7 @@ def edit_household(
                 household.address_key = clean_address(value)[1]
     if any(change.applied for change in made):
         household.updated_at = now
-        refresh(household)
+        refresh(household, release)
     _note_household(op_id, household)
     return made
 
@@ -362,22 +364,17 @@ def _latest_applied(household_id: int, field: str) -> tuple[datetime, str] | Non
     ).first()
     if row is None:
         return None
-    return (_aware(row[0]), row[1] or "")
+    return (as_utc(row[0]), row[1] or "")
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives naive datetimes back: they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def link_member(member: HouseholdMember, learner: User) -> None:
+def link_member(member: HouseholdMember, learner: User, release: ContentRelease) -> None:
     """Link a member to their learner account (a learner of the household's ward)."""
     member.learner_id = learner.id
     db.session.flush()
-    refresh(member.household)
+    refresh(member.household, release)
 
 
-def refresh(household: Household) -> None:
+def refresh(household: Household, release: ContentRelease) -> None:
     """Recompute what the ambassador home filters on: search text, stuck, Digital Family."""
     parts = [household.name, household.address]
     for member in household.members:
@@ -385,28 +382,32 @@ def refresh(household: Household) -> None:
         if member.phone:
             parts.append(member.phone)
     household.search_text = " | ".join(fold(part) for part in parts if part)
-    freshen([household])
+    freshen([household], release)
 
 
-def marks_of(households: Iterable[Household]) -> dict[int, dict[str, bool]]:
+def marks_of(
+    households: Iterable[Household], release: ContentRelease
+) -> dict[int, dict[str, bool]]:
     """The stuck and Digital Family marks these households have now, from their learners'
     progress and certificates (without storing them)."""
     households = list(households)
     ids = {m.learner_id for h in households for m in h.members if m.learner_id}
-    digital = learning.digital_learners(ids) if ids else set()
+    digital = learning.digital_learners(ids, release) if ids else set()
     stuck = learning.stuck(ids) if ids else set()
     marks = {}
     for household in households:
         learners = {m.learner_id for m in household.members if m.learner_id}
-        marks[household.id] = {"digital_family": learning.is_digital_family(learners, digital),
-                               "member_stuck": bool(learners & stuck)}
+        marks[household.id] = {
+            "digital_family": learning.is_digital_family(learners, digital, release),
+            "member_stuck": bool(learners & stuck),
+        }
     return marks
 
 
-def freshen(households: Iterable[Household]) -> bool:
+def freshen(households: Iterable[Household], release: ContentRelease) -> bool:
     """Store the current marks of these households (see marks_of); True when one changed."""
     households = list(households)
-    marks = marks_of(households)
+    marks = marks_of(households, release)
     changed = False
     for household in households:
         for name, value in marks[household.id].items():

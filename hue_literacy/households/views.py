@@ -1,42 +1,40 @@
 """Staff pages for households: the ambassador home, register, members, visits, edits.
 
-Every form carries an op id (saved once, also when sent twice) and the payload field names of
-the ops API, so that static/js/households-offline.js can queue it when the phone is offline.
+Every form carries an op id and the payload field names of the ops API: a form sent online is
+turned into the same op the phone would queue offline (static/js/households-offline.js) and
+goes through the same function, `ops.apply_op`, so it is saved once, also when sent twice.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from flask import (
     Blueprint,
     Flask,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, require_ward, staff_required
-from hue_literacy.accounts import services as accounts
 from hue_literacy.accounts.phone import format_phone
-from hue_literacy.content.access import framework
+from hue_literacy.clock import utcnow
 from hue_literacy.content.framework import localised
-from hue_literacy.extensions import csrf, db
-from hue_literacy.households import api, commands, learning, personal_data, services
+from hue_literacy.extensions import db
+from hue_literacy.households import commands, learning, ops, services
 from hue_literacy.households.forms import EditHouseholdForm, HouseholdForm, MemberForm, VisitForm
 from hue_literacy.households.listing import HomeFilters, home_page, in_scope
 from hue_literacy.households.models import Household, HouseholdMember
+from hue_literacy.households.ops import OpResult
 from hue_literacy.households.services import MEMBER_ROLES, Refused
-from hue_literacy.models_base import utcnow
 from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.services import all_wards
 
@@ -53,9 +51,6 @@ FIELD_OF_REASON = {
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)
-    accounts.register_personal_data(personal_data.export, personal_data.erase)
     commands.init_app(app)
 
 
@@ -63,13 +58,6 @@ def _household_or_404(household_id: int) -> Household:
     household = db.get_or_404(Household, household_id)
     require_ward(household.ward_id)
     return household
-
-
-def _today() -> date:
-    """Today in Hue (the visit dates people write are local dates)."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _show_refusal(form, refused: Refused, field_names: dict[str, str] | None = None) -> str:
@@ -81,23 +69,25 @@ def _show_refusal(form, refused: Refused, field_names: dict[str, str] | None = N
     return str(refused.message)
 
 
-def _already_saved(form) -> bool:
-    """True (and a notice) when a form with this op id was saved before (sent twice)."""
-    op_id = services.clean_op_id(form.op_id.data)
-    if op_id and services.op_author(op_id) is not None:
-        flash(_("This was already saved."), "info")
-        return True
-    return False
+def _send(form, kind: str, payload: dict, household: Household | None = None,
+          field_names: dict[str, str] | None = None) -> tuple[OpResult | None, str | None]:
+    """Build the form's op and apply it like the ops API does (one path for both).
 
-
-def _claim(form, kind: str, now: datetime) -> bool:
-    """Record the form's op id; False (and a notice) when this form was already saved."""
-    op_id = services.clean_op_id(form.op_id.data)
-    if op_id and not services.claim_op(op_id, kind, current_user, now, now):
+    Returns the op's result, or None and the refusal's message (also put beside its field).
+    A form sent twice (same op id) is answered "duplicate", with a notice.
+    """
+    now = utcnow()
+    op = {"id": services.clean_op_id(form.op_id.data) or str(uuid.uuid4()), "type": kind,
+          "occurred_at": now.isoformat(), "payload": payload,
+          "household": household.id if household else None}
+    try:
+        result = ops.apply_op(op, current_user, now, inputs.release(), inputs.today())
+    except Refused as refused:
+        db.session.rollback()
+        return None, _show_refusal(form, refused, field_names)
+    if result.status == "duplicate":
         flash(_("This was already saved."), "info")
-        return False
-    form.op_id.data = op_id
-    return True
+    return result, None
 
 
 def _choice_arg(name: str, allowed: tuple[str, ...]) -> str:
@@ -124,7 +114,7 @@ def _visit_form() -> VisitForm:
     names = _competency_names()
     form.competencies.choices = [(comp, f"{comp} · {text}") for comp, text in names.items()]
     if request.method == "GET":
-        form.visited_on.data = _today()
+        form.visited_on.data = inputs.today()
     return form
 
 
@@ -150,7 +140,7 @@ def index():
         ward_id=_int_arg("ward"),
         page=_int_arg("page") or 1,
     )
-    page = home_page(current_user, filters, _today())
+    page = home_page(current_user, filters, inputs.today())
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     pages = {
         "previous": url_for(".index", **args, page=page.page - 1) if page.page > 1 else None,
@@ -201,20 +191,13 @@ class MemberView:
     stuck: bool = False
 
 
-def _progress_url(learner_id: int) -> str:
-    try:
-        return url_for("progress.of_learner", learner_id=learner_id)
-    except BuildError:  # the progress pages are another feature
-        return f"/progress/learner/{learner_id}"
-
-
 def _member_views(household: Household, stuck: set[int]) -> list[MemberView]:
     views = []
     for member in household.members:
         view = MemberView(member=member, role=str(MEMBER_ROLES.get(member.role, member.role)),
                           stuck=member.learner_id in stuck)
         if member.learner_id:
-            view.progress_url = _progress_url(member.learner_id)
+            view.progress_url = url_for("progress.of_learner", learner_id=member.learner_id)
             view.learner_url = url_for("learners.edit", learner_id=member.learner_id)
         elif member.full_name:
             found = member.phone and services.learner_with_phone(member.phone, household.ward_id)
@@ -229,8 +212,9 @@ def _member_views(household: Household, stuck: set[int]) -> list[MemberView]:
 
 
 def _competency_names() -> dict[str, str]:
-    locale = str(get_locale() or "vi")
-    return {comp.id: localised(comp.text, locale) for comp in framework().competencies.values()}
+    locale = inputs.language()
+    competencies = inputs.framework().competencies.values()
+    return {comp.id: localised(comp.text, locale) for comp in competencies}
 
 
 @bp.route("/<int:household_id>")
@@ -240,10 +224,10 @@ def show(household_id: int):
     stuck = learning.stuck(m.learner_id for m in household.members if m.learner_id)
     return render_template(
         "households/show.html", household=household, members=_member_views(household, stuck),
-        marks=services.marks_of([household])[household.id],
+        marks=services.marks_of([household], inputs.release())[household.id],
         visits=services.visits_of(household.id), history=services.history_of(household.id),
         competencies=_competency_names(),
-        overdue=services.needs_visit_by_time(household, _today()),
+        overdue=services.needs_visit_by_time(household, inputs.today()),
         visit_form=_visit_form(), member_form=MemberForm(), edit_form=_edit_form(household),
     )
 
@@ -254,31 +238,21 @@ def register():
     is_admin = current_user.role == Role.ADMIN
     form = _household_form(is_admin)
     error = None
-    submitted = form.validate_on_submit()
-    if submitted and _already_saved(form):
-        return redirect(url_for(".index"))
-    if submitted:
-        now = utcnow()
+    if form.validate_on_submit():
         members = []
         if (form.member_name.data or "").strip() or (form.member_phone.data or "").strip():
             members.append({"full_name": form.member_name.data, "role": form.member_role.data,
                             "phone": form.member_phone.data})
-        try:
-            ward = services.ward_for_new_household(
-                current_user, form.ward.data if is_admin else None)
-            checked = services.check_new_household(
-                ward, form.address.data, form.name.data, form.consent.data, members)
-        except Refused as refused:
-            error = _show_refusal(form, refused, {"bad_phone": "member_phone",
-                                                  "bad_role": "member_role",
-                                                  "bad_name": "member_name"})
-        else:
-            if not _claim(form, "household_created", now):
-                return redirect(url_for(".index"))
-            household = services.register_household(
-                checked, current_user, op_id=form.op_id.data, now=now)
+        payload = {"ward_id": form.ward.data if is_admin else None, "address": form.address.data,
+                   "name": form.name.data, "consent": form.consent.data, "members": members}
+        result, error = _send(form, "household_created", payload,
+                              field_names={"bad_phone": "member_phone", "bad_role": "member_role",
+                                           "bad_name": "member_name"})
+        if result and result.status == "stored":
             flash(_("The household is registered."), "success")
-            return redirect(url_for(".show", household_id=household.id))
+            return redirect(url_for(".show", household_id=result.household_id))
+        if result:
+            return redirect(url_for(".index"))
     return render_template("households/register.html", form=form, error=error,
                            is_admin=is_admin)
 
@@ -289,26 +263,17 @@ def edit(household_id: int):
     household = _household_or_404(household_id)
     form = _edit_form(household)
     error = None
-    submitted = form.validate_on_submit()
-    if submitted and _already_saved(form):
-        return redirect(url_for(".show", household_id=household.id))
-    if submitted:
-        now = utcnow()
+    if form.validate_on_submit():
         changes = {
             name: getattr(form, name).data or ""
             for name in services.EDITABLE_FIELDS
             if (getattr(form, name).data or "") != (getattr(form, f"was_{name}").data or "")
         }
-        try:
-            checked = services.check_fields(household, changes) if changes else {}
-        except Refused as refused:
-            error = _show_refusal(form, refused)
-        else:
-            if checked and _claim(form, "household_updated", now):
-                made = services.edit_household(household, checked, current_user, now,
-                                               op_id=form.op_id.data, now=now)
-                if made:
-                    flash(_("Saved."), "success")
+        result, error = (_send(form, "household_updated", {"fields": changes}, household)
+                         if changes else (None, None))
+        if result and result.status == "stored" and result.made:
+            flash(_("Saved."), "success")
+        if error is None:
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/edit.html", edit_form=form, household=household,
                            error=error)
@@ -320,21 +285,15 @@ def add_member(household_id: int):
     household = _household_or_404(household_id)
     form = MemberForm()
     error = None
-    submitted = form.validate_on_submit()
-    if submitted and _already_saved(form):
-        return redirect(url_for(".show", household_id=household.id))
-    if submitted:
-        now = utcnow()
-        try:
-            fields = services.check_member(
-                household.ward_id, form.full_name.data, form.role.data, form.phone.data)
-        except Refused as refused:
-            error = _show_refusal(form, refused, {"bad_name": "full_name"})
-        else:
-            if _claim(form, "member_added", now):
-                member = services.add_member(household, fields, current_user,
-                                             op_id=form.op_id.data, now=now)
-                flash(_("%(name)s is added to the household.", name=member.full_name), "success")
+    if form.validate_on_submit():
+        payload = {"full_name": form.full_name.data, "role": form.role.data,
+                   "phone": form.phone.data}
+        result, error = _send(form, "member_added", payload, household,
+                              field_names={"bad_name": "full_name"})
+        if result and result.status == "stored":
+            flash(_("%(name)s is added to the household.", name=result.made.full_name),
+                  "success")
+        if result:
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/member.html", member_form=form, household=household,
                            error=error)
@@ -349,7 +308,7 @@ def link_member(household_id: int, member_id: int):
         abort(404)
     learner = member.phone and services.learner_with_phone(member.phone, household.ward_id)
     if learner:
-        services.link_member(member, learner)
+        services.link_member(member, learner, inputs.release())
         flash(_("%(name)s is linked to their learner account.", name=member.full_name), "success")
     else:
         flash(_("No learner of this ward has this phone number. Register them first."), "error")
@@ -362,22 +321,13 @@ def log_visit(household_id: int):
     household = _household_or_404(household_id)
     form = _visit_form()
     error = None
-    submitted = form.validate_on_submit()
-    if submitted and _already_saved(form):
-        return redirect(url_for(".show", household_id=household.id))
-    if submitted:
-        now = utcnow()
-        try:
-            fields = services.check_visit(
-                form.visited_on.data, form.competencies.data, form.notes.data, _today())
-        except Refused as refused:
-            error = _show_refusal(form, refused)
-        else:
-            if _claim(form, "visit_logged", now):
-                services.log_visit(household, fields, current_user, now,
-                                   op_id=form.op_id.data, now=now)
-                services.freshen([household])
-                flash(_("The visit is saved."), "success")
+    if form.validate_on_submit():
+        payload = {"visited_on": form.visited_on.data.isoformat(),
+                   "competencies": form.competencies.data, "notes": form.notes.data}
+        result, error = _send(form, "visit_logged", payload, household)
+        if result and result.status == "stored":
+            flash(_("The visit is saved."), "success")
+        if result:
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/visit.html", visit_form=form, household=household,
                            error=error)

@@ -5,16 +5,17 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, require_learner_access, require_ward, staff_required
 from hue_literacy.accounts import services as accounts
 from hue_literacy.accounts.models import User
-from hue_literacy.accounts.phone import InputRefused, format_phone
-from hue_literacy.accounts.views import personal_data_download
-from hue_literacy.content.access import framework
+from hue_literacy.accounts.phone import format_phone
+from hue_literacy.downloads import personal_data_context, personal_data_download
 from hue_literacy.extensions import db
 from hue_literacy.learners.forms import EditLearnerForm, RegisterLearnerForm
 from hue_literacy.learners.services import learners_visible_to
 from hue_literacy.qr import qr_svg
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.models import Ward
 from hue_literacy.wards.services import all_wards
 
@@ -54,7 +55,7 @@ def index():
 @staff_required
 def register():
     form = RegisterLearnerForm()
-    form.group.choices = framework().group_choices()
+    form.group.choices = inputs.framework().group_choices()
     is_admin = current_user.role == Role.ADMIN
     form.ward.choices = [(ward.id, ward.name) for ward in all_wards()] if is_admin else []
     if request.method == "GET":  # prefilled from a household member's page
@@ -91,7 +92,7 @@ def register():
 def edit(learner_id: int):
     learner = _learner_or_404(learner_id)
     form = EditLearnerForm(obj=learner)
-    form.group.choices = framework().group_choices()
+    form.group.choices = inputs.framework().group_choices()
     error = None
     if request.method == "GET":
         form.phone.data = format_phone(learner.phone)
@@ -150,7 +151,7 @@ def delete(learner_id: int):
                 "accounts/delete.html", subject=learner,
                 error=_("Please tick the box to confirm."),
             )
-        accounts.delete_account(learner)
+        accounts.delete_account(learner, personal_data_context())
         flash(_("The account and its personal data have been deleted."), "info")
         return redirect(url_for("learners.index"))
     return render_template("accounts/delete.html", subject=learner)

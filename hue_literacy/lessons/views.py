@@ -18,10 +18,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from hue_literacy.content.access import release
+from hue_literacy import request_inputs as inputs
 from hue_literacy.content.model import Lesson, OrderStep, ScanStep
 from hue_literacy.content.release import REFERENCE_LANG
 from hue_literacy.lessons import services
@@ -44,14 +44,14 @@ def _check_lang(lang: str) -> None:
 
 def _lesson_or_404(lang: str, lesson_id: str) -> Lesson:
     _check_lang(lang)
-    lesson = release().lesson(lang, lesson_id)
+    lesson = inputs.release().lesson(lang, lesson_id)
     if lesson is None:
         abort(404)
     return lesson
 
 
 def _version() -> str:
-    return release().content_hash[:12]
+    return inputs.release().content_hash[:12]
 
 
 def _alternates(endpoint: str, **values: str) -> dict[str, str]:
@@ -67,13 +67,13 @@ def _landing_url(code: str) -> str:
 
 @bp.get("/learn/")
 def index():
-    return redirect(url_for(".catalogue", lang=str(get_locale() or "vi")))
+    return redirect(url_for(".catalogue", lang=inputs.language()))
 
 
 @bp.get("/learn/<lang>/")
 def catalogue(lang: str):
     _check_lang(lang)
-    content = release()
+    content = inputs.release()
     with force_locale(lang):
         return render_template(
             "lessons/catalogue.html",
@@ -88,7 +88,7 @@ def catalogue(lang: str):
 @bp.get("/learn/<lang>/<lesson_id>")
 def player(lang: str, lesson_id: str):
     lesson = _lesson_or_404(lang, lesson_id)
-    content = release()
+    content = inputs.release()
     orders = {
         step.id: services.shuffled_items(lesson.id, step)
         for step in lesson.steps
@@ -152,7 +152,8 @@ def _player_strings() -> dict[str, str]:
 def media(lang: str, filename: str):
     """A lesson's recorded narration or picture."""
     _check_lang(lang)
-    return send_buffered(Path(release().folder) / lang / "media", filename, max_age=3600)
+    folder = Path(inputs.release().folder) / lang / "media"
+    return send_buffered(folder, filename, max_age=3600)
 
 
 def _qr_payload(lesson_id: str, step_id: str) -> str:
@@ -161,7 +162,7 @@ def _qr_payload(lesson_id: str, step_id: str) -> str:
     A QR code's data (account, amount, ASCII purpose, text) is the same in every language of
     the shipped lessons, so the image is built from the reference language and cached once.
     """
-    lesson = release().lesson(REFERENCE_LANG, lesson_id)
+    lesson = inputs.release().lesson(REFERENCE_LANG, lesson_id)
     step = lesson.step(step_id) if lesson else None
     if not isinstance(step, ScanStep):
         abort(404)
@@ -183,8 +184,8 @@ def practice_qr(lesson_id: str, step_id: str):
 @bp.get("/p/<code>")
 def practice_landing(code: str):
     """Where a real phone camera lands after scanning a practice link code: harmless."""
-    lang = str(get_locale() or "vi")
-    found = services.find_code(release(), lang, code)
+    lang = inputs.language()
+    found = services.find_code(inputs.release(), lang, code)
     if found is None:
         abort(404)
     lesson, step = found

@@ -7,7 +7,7 @@ from flask import Blueprint, Flask, abort, current_app, jsonify, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from hue_literacy.content.access import release
+from hue_literacy import request_inputs as inputs
 from hue_literacy.offline.services import precache_manifest
 from hue_literacy.static_files import send_static
 
@@ -31,7 +31,7 @@ def service_worker():
 def precache(lang: str):
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
-    manifest = precache_manifest(release(), Path(current_app.config["STATIC_DIR"]), lang)
+    manifest = precache_manifest(inputs.release(), Path(current_app.config["STATIC_DIR"]), lang)
     response = jsonify(manifest)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -51,7 +51,7 @@ def web_manifest(lang: str):
                 "staying safe from scams."
             ),
             "lang": lang,
-            "start_url": f"/learn/{lang}/?source=pwa",
+            "start_url": url_for("lessons.catalogue", lang=lang, source="pwa"),
             "scope": "/",
             "id": "/",
             "display": "standalone",

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, role_required
 from hue_literacy.content.access import release
 from hue_literacy.extensions import csrf, db
@@ -23,13 +24,10 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
-    from hue_literacy.accounts.services import register_personal_data
-
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.cli.add_command(sync_cli)
     app.before_request(keep_answer_keys)
-    register_personal_data(exporter=services.export_events)
 
 
 def keep_answer_keys() -> None:
@@ -40,7 +38,7 @@ def keep_answer_keys() -> None:
     Any page may hand out a lesson (the player, the service worker's precache), so every
     release the server runs has its keys kept before a phone can answer on it.
     """
-    verdicts.ensure_recorded(release(), current_app.extensions)
+    verdicts.ensure_recorded(inputs.release(), current_app.extensions)
 
 
 @bp.get("/session")
@@ -55,7 +53,7 @@ def session_info():
             "role": str(current_user.role) if signed_in else None,
             # The catalogue (cached for everyone) shows the learner's group path first.
             "group": (current_user.group or None) if learner else None,
-            "content_hash": release().content_hash,
+            "content_hash": inputs.release().content_hash,
         }
     )
 
@@ -73,7 +71,7 @@ EVENT_TEXTS = BatchTexts(
 def receive_events():
     """Store a batch of progress events; answer stored / duplicate / refused for each."""
     events = read_batch("events", services.MAX_BATCH, EVENT_TEXTS)
-    result = services.store_batch(current_user.id, events, release())
+    result = services.store_batch(current_user.id, events, inputs.release())
     return jsonify(result.as_json())
 
 
