@@ -353,3 +353,29 @@ def test_answers_match_the_openapi_document(setup, as_a):
     result_schema = spec["components"]["schemas"]["HouseholdOpsResult"]
     reasons = result_schema["properties"]["results"]["items"]["properties"]["reason"]["enum"]
     assert set(reasons) == set(REASONS)
+
+
+def test_a_form_and_the_ops_api_take_one_path_so_one_op_id_is_saved_once(app, setup, as_a):
+    """The page's form is turned into the op the phone would queue; the same id sent again by
+    the API (the offline queue replaying it) is a duplicate, and nothing is stored twice."""
+    op_id = str(uuid.uuid4())
+    page = as_a.post(f"/households/{setup['home_a'].id}/visits/new", data={
+        "op_id": op_id, "visited_on": date.today().isoformat(), "competencies": ["QR-1"],
+        "notes": "Đã tập quét mã",
+    }, follow_redirects=True)
+    assert "The visit is saved." in page.get_data(as_text=True)
+    replay = a_visit(setup["home_a"].id, notes="Đã tập quét mã")
+    replay["id"] = op_id
+    assert statuses(send(as_a, [replay])) == ["duplicate"]
+    with app.app_context():
+        assert count(Visit, Visit.household_id == setup["home_a"].id) == 1
+
+
+def test_a_form_refused_by_the_ops_rules_shows_the_reason_beside_the_field(app, setup, as_a):
+    page = as_a.post(f"/households/{setup['home_a'].id}/visits/new", data={
+        "op_id": str(uuid.uuid4()), "visited_on": "2024-12-31", "competencies": ["QR-1"],
+        "notes": "",
+    }).get_data(as_text=True)
+    assert "The date of the visit is not valid." in page
+    with app.app_context():
+        assert count(Visit, Visit.household_id == setup["home_a"].id) == 0
