@@ -69,7 +69,7 @@ def test_ambassador_deletes_a_learner_of_their_ward(app, client, auth):
 # --- the registry of what export and deletion cover --------------------------------------
 
 PERSONAL_COLUMNS = {"full_name", "phone", "birth_date", "learner_name", "learner_birth_date",
-                    "address", "notes", "key"}
+                    "address", "notes"}
 
 
 def holds_personal_data(mapper) -> bool:
