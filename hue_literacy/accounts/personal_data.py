@@ -27,6 +27,7 @@ from hue_literacy.households.models import (
     Visit,
 )
 from hue_literacy.progress import summary as progress
+from hue_literacy.staff.models import SetupCode, StaffAuditEntry
 from hue_literacy.sync import services as sync
 from hue_literacy.sync.models import ProgressEvent
 
@@ -81,6 +82,8 @@ KEPT_ELSEWHERE: dict[type, str] = {
     ClassSession: "a class as the staff member who opened it (work records, not about a learner)",
     HouseholdOp: "the ledger of op ids sent by staff phones (ids, no personal fields)",
     AuditEntry: "the certificate register's audit log of staff actions",
+    SetupCode: "a staff member's one-time password set-up code (a hash, replaced when used)",
+    StaffAuditEntry: "the audit log of changes to staff accounts, read by the ward's officials",
 }
 
 
