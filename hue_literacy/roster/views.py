@@ -21,8 +21,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, role_required
-from hue_literacy.content.access import framework
 from hue_literacy.roster import services
 from hue_literacy.roster.reading import FileRefused, read_rows
 from hue_literacy.spreadsheets import csv_bytes
@@ -86,7 +86,7 @@ def preview():
     folder = _uploads()
     _forget_old_uploads(folder)
     (folder / token).write_bytes(data)
-    plan = services.plan_import(rows, current_user.ward, framework())
+    plan = services.plan_import(rows, current_user.ward, inputs.framework())
     return render_template("roster/preview.html", plan=plan, token=token,
                            filename=upload.filename)
 
@@ -99,7 +99,7 @@ def confirm():
     if path is None or not path.is_file():
         abort(400)
     rows = read_rows(path.read_bytes(), path.name)
-    plan = services.apply_import(rows, current_user.ward, framework(), current_user)
+    plan = services.apply_import(rows, current_user.ward, inputs.framework(), current_user)
     path.unlink(missing_ok=True)
     flash(_("Imported: %(created)d households created, %(updated)d rows updated, "
             "%(unchanged)d already there, %(refused)d refused.",
