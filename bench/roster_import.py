@@ -59,7 +59,7 @@ def xlsx_bytes(table) -> bytes:
 
 def main() -> None:
     from hue_literacy import create_app
-    from hue_literacy.content.access import framework
+    from hue_literacy.content.access import framework, release
     from hue_literacy.extensions import db
     from hue_literacy.roster import services
     from hue_literacy.roster.reading import read_rows
@@ -90,7 +90,7 @@ def main() -> None:
             plan = services.plan_import(parsed, ward, framework())
             preview = time.perf_counter() - started
             started = time.perf_counter()
-            services.apply_import(parsed, ward, framework(), official)
+            services.apply_import(parsed, ward, release(), official)
             db.session.commit()
             applied = time.perf_counter() - started
             print(f"{attempt:16s}    preview {preview:6.2f} s, import {applied:6.2f} s "

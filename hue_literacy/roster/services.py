@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from hue_literacy.accounts.models import User
 from hue_literacy.accounts.phone import InputRefused, normalise_phone
+from hue_literacy.content.release import ContentRelease
 from hue_literacy.extensions import db
 from hue_literacy.households import services as households
 from hue_literacy.households.models import Household, HouseholdMember
@@ -228,11 +229,14 @@ def _member_action(plan: HouseholdPlan, member: MemberRow) -> str:
     return "update" if changed else "unchanged"
 
 
-def apply_import(rows: list[SheetRow], ward: Ward, framework, by: User,
+def apply_import(rows: list[SheetRow], ward: Ward, release: ContentRelease, by: User,
                  now: datetime | None = None) -> ImportPlan:
-    """Write the plan of these rows (see plan_import); refused rows are left out."""
+    """Write the plan of these rows (see plan_import); refused rows are left out.
+
+    `release` is the content release (its framework checks the groups; the households'
+    marks are recomputed with it)."""
     now = now or utcnow()
-    plan = plan_import(rows, ward, framework, now.date())
+    plan = plan_import(rows, ward, release.framework, now.date())
     for household_plan in plan.households:
         household = household_plan.existing
         if household is None:
@@ -258,7 +262,7 @@ def apply_import(rows: list[SheetRow], ward: Ward, framework, by: User,
                     changed = True
         if changed:
             household.updated_at = now
-            households.refresh(household)
+            households.refresh(household, release)
     db.session.flush()
     return plan
 

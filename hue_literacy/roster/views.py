@@ -99,7 +99,7 @@ def confirm():
     if path is None or not path.is_file():
         abort(400)
     rows = read_rows(path.read_bytes(), path.name)
-    plan = services.apply_import(rows, current_user.ward, inputs.framework(), current_user)
+    plan = services.apply_import(rows, current_user.ward, inputs.release(), current_user)
     path.unlink(missing_ok=True)
     flash(_("Imported: %(created)d households created, %(updated)d rows updated, "
             "%(unchanged)d already there, %(refused)d refused.",
