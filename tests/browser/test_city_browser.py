@@ -13,7 +13,15 @@ from sqlalchemy import func, select
 
 from hue_literacy.extensions import db
 from hue_literacy.households.models import Household
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, horizontal_overflow, screenshot
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    horizontal_overflow,
+    screenshot,
+    serious_accessibility_violations,
+    small_touch_targets,
+)
 from tests.conftest import make_app
 from tests.factories import TEST_PASSWORD, AdminFactory
 
@@ -47,6 +55,9 @@ def staff_sign_in(page, live_server, phone: str, password: str):
 
 def set_up(page, link: str, live_server: str):
     page.goto(live_server + "/staff/setup?" + link.split("?", 1)[1])
+    assert horizontal_overflow(page) == 0
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "city-choose-password-360")
     page.get_by_label("Chọn mật khẩu (ít nhất 10 ký tự)").fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu đó").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
@@ -75,6 +86,7 @@ def test_admin_official_ambassador_import_and_backup_at_360_px(
     expect(admin.locator("[data-setup-code]")).to_be_visible()
     assert horizontal_overflow(admin) == 0
     screenshot(admin, "city-setup-code-360")
+    assert serious_accessibility_violations(admin) == []
     code_page = admin.locator("[data-setup-link]").get_attribute("href")
     admin_context.close()
 
@@ -97,6 +109,8 @@ def test_admin_official_ambassador_import_and_backup_at_360_px(
     expect(official.locator('[data-count="households"]')).to_contain_text("Hộ mới: 200")
     assert horizontal_overflow(official) == 0
     screenshot(official, "city-import-preview-360")
+    assert serious_accessibility_violations(official) == []
+    assert small_touch_targets(official) == []
     official.get_by_role("button", name="Nhập các dòng không bị từ chối").click()
     expect(official.locator("main")).to_contain_text("200 hộ mới")
     official_context.close()
