@@ -38,7 +38,7 @@ def main() -> None:
 
     from hue_literacy import create_app
     from hue_literacy.accounts.models import User
-    from hue_literacy.content.access import framework
+    from hue_literacy.content.access import release
     from hue_literacy.extensions import db
     from hue_literacy.models_base import utcnow
     from hue_literacy.roster import services
@@ -57,7 +57,7 @@ def main() -> None:
         ward = ward_by_code("PHUXUAN")
         official = OfficialFactory(phone="0812345678", ward=ward)
         rows = read_rows(csv_bytes(roster_import.rows(random.Random(14))), "list.csv")
-        services.apply_import(rows, ward, framework(), official)
+        services.apply_import(rows, ward, release(), official)
         now = utcnow()
         users = [{"role": "learner", "full_name": f"Học viên {n}", "phone": f"03{n:08d}",
                   "ward_id": ward.id, "card_version": 1, "session_token": uuid.uuid4().hex,
