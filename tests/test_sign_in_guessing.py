@@ -11,6 +11,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from hue_literacy.accounts import services
+from hue_literacy.config import Config
 from hue_literacy.extensions import db
 from tests.conftest import make_app
 from tests.factories import TEST_PIN, LearnerFactory
@@ -21,10 +22,10 @@ PARALLEL = 16
 def test_an_unknown_phone_costs_the_same_hash_work_as_a_registered_one(app, client, monkeypatch):
     """Same hash method and parameters for both, so the answer takes as long (issue 11 item 6):
     a cheap dummy hash answered unknown numbers in 9 ms against 300 ms for registered ones."""
-    app.config.pop("PASSWORD_HASH_METHOD")  # production hashing
+    app.config["PIN_HASH_METHOD"] = Config.PIN_HASH_METHOD  # production hashing of PINs
     with app.app_context():
         LearnerFactory(phone="0912345678",
-                       secret_hash=generate_password_hash(TEST_PIN, services.DEFAULT_HASH_METHOD))
+                       secret_hash=generate_password_hash(TEST_PIN, Config.PIN_HASH_METHOD))
         db.session.commit()
     checked: list[str] = []
     real_check = services.check_password_hash
@@ -38,16 +39,20 @@ def test_an_unknown_phone_costs_the_same_hash_work_as_a_registered_one(app, clie
         page = client.post("/sign-in", data={"phone": phone, "pin": "9999"})
         assert "không khớp" in page.get_data(as_text=True)
     registered, unknown = checked
-    assert registered == unknown == generate_password_hash("x", "scrypt").split("$")[0]
+    production = generate_password_hash("x", Config.PIN_HASH_METHOD).split("$")[0]
+    assert registered == unknown == production
 
 
-def test_the_dummy_hash_follows_the_configured_method(app, client, monkeypatch):
-    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:2000"
+def test_the_dummy_hash_follows_the_configured_methods(app, client, monkeypatch):
+    """Learners' PINs and staff passwords are hashed differently; each dummy follows its own."""
+    app.config["PIN_HASH_METHOD"] = "pbkdf2:sha256:2000"
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:3000"
     checked: list[str] = []
     monkeypatch.setattr(services, "check_password_hash",
                         lambda pwhash, secret: checked.append(pwhash.split("$")[0]) or False)
     client.post("/sign-in", data={"phone": "0987654321", "pin": "9999"})
-    assert checked == ["pbkdf2:sha256:2000"]
+    client.post("/staff/sign-in", data={"phone": "0987654321", "password": "wrong horse 42"})
+    assert checked == ["pbkdf2:sha256:2000", "pbkdf2:sha256:3000"]
 
 
 class HeldChecks:
