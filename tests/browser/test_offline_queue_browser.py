@@ -138,6 +138,10 @@ def test_answers_made_offline_are_sent_by_background_sync_after_the_page_is_clos
                       if any(step.type == "choice" for step in lesson.steps))
     open_lesson(page, live_server, lesson.id)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    # The lesson's "started" event is sent while still online; count after it has arrived.
+    assert wait_for(lambda: any(event.kind == "lesson_started"
+                                for event in stored_events(app, learner["id"])), 30)
+    assert wait_for(lambda: read_store(page, "outbox") == [], 30)
     before = len(stored_events(app, learner["id"]))
     context.set_offline(True)
     step_id = None
