@@ -46,17 +46,7 @@ def new_phone(browser, service_workers: str):
 
 def read_household_store(page, store: str = "ops") -> list[dict]:
     """Everything in one store of the households' queue database on the phone."""
-    return page.evaluate("""(store) => new Promise((resolve, reject) => {
-        const open = indexedDB.open('hue-households');
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
-          const all = db.transaction(store).objectStore(store).getAll();
-          all.onsuccess = () => { db.close(); resolve(all.result); };
-          all.onerror = () => reject(all.error);
-        };
-        open.onerror = () => reject(open.error);
-    })""", store)
+    return read_store(page, store, database="hue-households")
 
 
 def stored_events(app, learner_id: int) -> list[ProgressEvent]:

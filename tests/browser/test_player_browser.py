@@ -173,11 +173,11 @@ def shoot(page, shots: dict | None, name: str) -> None:
         shots[name] = screenshot(page, f"player-{name}")
 
 
-def read_store(page, store: str) -> list[dict]:
-    """Everything in one IndexedDB store of the outbox database."""
+def read_store(page, store: str, database: str = "hue-literacy") -> list[dict]:
+    """Everything in one IndexedDB store of a queue database (the outbox by default)."""
     return page.evaluate(
-        """(store) => new Promise((resolve, reject) => {
-            const open = indexedDB.open('hue-literacy');
+        """([store, database]) => new Promise((resolve, reject) => {
+            const open = indexedDB.open(database);
             open.onsuccess = () => {
               const db = open.result;
               if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
@@ -187,7 +187,7 @@ def read_store(page, store: str) -> list[dict]:
             };
             open.onerror = () => reject(open.error);
         })""",
-        store,
+        [store, database],
     )
 
 
