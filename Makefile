@@ -32,14 +32,17 @@ run: install
 	HUE_SESSION_COOKIE_SECURE=false HUE_REMEMBER_COOKIE_SECURE=false \
 	  $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-test: install system-deps lint test-sqlite test-postgres
+# The two databases' runs share the machine's two cores; each run's output is printed whole
+# when it ends (--output-sync), and `make test` fails if either fails.
+test: install system-deps lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
-	$(BIN)/pytest
+	$(BIN)/pytest --basetemp=.pytest-tmp/sqlite
 
 # The PostgreSQL server started for the run is stopped again, also when tests fail.
 test-postgres:
-	bash scripts/with-test-postgres.sh $(BIN)/pytest -m "not browser"
+	bash scripts/with-test-postgres.sh $(BIN)/pytest -m "not browser" --basetemp=.pytest-tmp/postgres
 
 lint: node_modules/.package-lock.json
 	$(BIN)/ruff check hue_literacy tests bench
@@ -58,4 +61,4 @@ translations:
 	$(BIN)/pybabel update -i hue_literacy/translations/messages.pot -d hue_literacy/translations --no-fuzzy-matching -w 100
 
 clean:
-	rm -rf $(VENV) node_modules instance *.egg-info .pytest_cache
+	rm -rf $(VENV) node_modules instance *.egg-info .pytest_cache .pytest-tmp
