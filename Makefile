@@ -38,10 +38,12 @@ test: install system-deps lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
+	mkdir -p .pytest-tmp
 	$(BIN)/pytest --basetemp=.pytest-tmp/sqlite
 
 # The PostgreSQL server started for the run is stopped again, also when tests fail.
 test-postgres:
+	mkdir -p .pytest-tmp
 	bash scripts/with-test-postgres.sh $(BIN)/pytest -m "not browser" --basetemp=.pytest-tmp/postgres
 
 lint: node_modules/.package-lock.json
