@@ -11,6 +11,7 @@ const SHARED = [
   'static/js/uuid.js',
   'static/js/outbox.js',
   'static/js/households-queue.js',
+  'static/js/vault.js',
 ];
 // The scripts a page loads with <script>; every other module is imported and must not
 // touch the page when it is imported (only inside the functions it exports).
@@ -20,7 +21,7 @@ const PAGE_SCRIPTS = [
   'static/js/catalogue.js',
   'static/js/class-refresh.js',
   'static/js/print.js',
-  'static/js/households-offline.js',
+  'static/js/staff/staff.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),

@@ -1,7 +1,7 @@
 """Forms an ambassador fills in at a household; each carries an op id so it is saved once.
 
-The field names are the payload keys of the ops API, so households-offline.js can queue the
-same form as an op when the phone has no network.
+The field names are the payload keys of the ops API, so static/js/staff/forms.js can queue the
+same form as an op (always, before any request is made).
 """
 from uuid import uuid4
 

@@ -1,8 +1,9 @@
 """Staff pages for households: the ambassador home, register, members, visits, edits.
 
-Every form carries an op id and the payload field names of the ops API: a form sent online is
-turned into the same op the phone would queue offline (static/js/households-offline.js) and
-goes through the same function, `ops.apply_op`, so it is saved once, also when sent twice.
+Every form carries an op id and the payload field names of the ops API. With JavaScript the
+phone queues every form as an op first (static/js/staff/forms.js); a form posted without it is
+turned into the same op here and goes through the same function, `ops.apply_op`, so it is
+saved once, also when sent twice.
 """
 from __future__ import annotations
 

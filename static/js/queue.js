@@ -26,6 +26,7 @@ export function createQueue(spec) {
   const {
     name, database, store, rejectedStore, url, key, batchSize,
     order = () => 0, toWire = (item) => item, sendable = async (items) => items, retryReasons = [],
+    answeredStore = null, keepAnswer = () => false,
   } = spec;
   const tag = `hue-${name}`;
   const listeners = new Set();
@@ -59,8 +60,12 @@ export function createQueue(spec) {
   /** Delete what the server answered for and keep what it refused aside, in one transaction. */
   function settle({ done, refused }) {
     const at = new Date().toISOString();
-    return transaction(database, [store, rejectedStore], 'readwrite', (stores) => {
-      for (const { item } of done) stores[store].delete(item.id);
+    const names = answeredStore ? [store, rejectedStore, answeredStore] : [store, rejectedStore];
+    return transaction(database, names, 'readwrite', (stores) => {
+      for (const { item, result } of done) {
+        stores[store].delete(item.id);
+        if (answeredStore && keepAnswer(result)) stores[answeredStore].put({ ...result, id: item.id, item, answered_at: at });
+      }
       for (const { item, result } of refused) {
         stores[store].delete(item.id);
         stores[rejectedStore].put({ ...result, id: item.id, item, rejected_at: at });
@@ -69,7 +74,7 @@ export function createQueue(spec) {
   }
 
   async function sendAll() {
-    const outcome = { ok: true, reason: null, sent: 0, refused: [], left: 0 };
+    const outcome = { ok: true, reason: null, sent: 0, done: [], refused: [], left: 0 };
     const items = await sendable(await pending());
     if (items === null) {
       outcome.ok = false;
@@ -78,7 +83,7 @@ export function createQueue(spec) {
       let size = batchSize;
       for (let start = 0; start < items.length;) {
         const batch = items.slice(start, start + size);
-        const answer = await postBatch(url, key, batch.map(toWire));
+        const answer = await postBatch(url, key, await Promise.all(batch.map(toWire)));
         if (answer.failure === 'refused' && answer.status === 413 && size > 1) {
           size = Math.ceil(size / 2); // too big for the server: the same items in smaller batches
           continue;
@@ -91,6 +96,7 @@ export function createQueue(spec) {
         const sorted = sortResults(batch, answer.results, retryReasons);
         await settle(sorted);
         outcome.sent += sorted.done.length;
+        outcome.done.push(...sorted.done.map(({ item, result }) => ({ ...result, id: item.id, item })));
         outcome.refused.push(...sorted.refused.map(({ item, result }) => ({ ...result, id: item.id, item })));
         start += batch.length;
       }
@@ -107,7 +113,7 @@ export function createQueue(spec) {
       outcome = await sendAll();
     } catch (error) {
       console.warn(`could not send the ${name} queue`, error); // storage failed: try later
-      outcome = { ok: false, reason: 'storage', sent: 0, refused: [], left: null };
+      outcome = { ok: false, reason: 'storage', sent: 0, done: [], refused: [], left: null };
     } finally {
       sending = false;
     }
