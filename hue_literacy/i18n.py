@@ -1,16 +1,26 @@
-"""The one locale chain: the user's setting, then the session, then the browser, then "vi"."""
+"""The one locale chain (the learner's choice, else Vietnamese) and the one date style."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel.dates import format_datetime as babel_datetime
+from flask import Flask, Response, current_app, request, session
+from flask_babel import format_decimal, get_locale, get_timezone
 from flask_login import current_user
 
 from hue_literacy.extensions import babel
 
 DEFAULT_LANGUAGE = "vi"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
+# The explicit choice outlives the session (and a sign-out): a long-lived cookie of its own.
+LANGUAGE_COOKIE = "hue_lang"
+LANGUAGE_COOKIE_AGE = timedelta(days=400)
+
+# One date style for people, per language (CLDR patterns: quoted words are literal).
+_DAY = {"vi": "'ngày' d 'tháng' M 'năm' y", "en": "d MMMM y"}
+_TIME = {"vi": "H 'giờ' mm", "en": "HH:mm"}
+_MONTH = {"vi": "'tháng' M/y", "en": "MMMM y"}
 
 
 def current_language() -> str:
@@ -18,25 +28,85 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+def chosen_language() -> str | None:
+    """The language this visitor chose explicitly (cookie, or an older session), if any."""
+    languages = current_app.config["LANGUAGES"]
+    for choice in (request.cookies.get(LANGUAGE_COOKIE), session.get("lang")):
+        if choice in languages:
+            return choice
+    return None
+
+
 def select_locale() -> str:
-    """Pick the language of this request."""
+    """Pick the language: the account's, else the visitor's choice, else Vietnamese.
+
+    The phone's own language (Accept-Language) is ignored on purpose: many learners' phones
+    were set up in English by a seller, and the app is for Vietnamese speakers first.
+    """
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    if session.get("lang") in languages:
-        return session["lang"]
-    return request.accept_languages.best_match(languages) or languages[0]
+    return chosen_language() or DEFAULT_LANGUAGE
+
+
+def remember_language(response: Response, lang: str) -> Response:
+    """Keep an explicit choice of language in its own cookie for a year or so."""
+    response.set_cookie(
+        LANGUAGE_COOKIE, lang, max_age=int(LANGUAGE_COOKIE_AGE.total_seconds()),
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax",
+    )
+    return response
+
+
+def _pattern(patterns: dict[str, str], locale: str) -> str:
+    return patterns.get(locale, patterns["en"])
+
+
+def format_day(day: date | datetime | None, locale: str, tz: tzinfo | None = None) -> str:
+    """A day as people read it: "ngày 1 tháng 12 năm 2026", "1 December 2026"."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):  # a stored moment: the day it was in Hue
+        return babel_datetime(day, _pattern(_DAY, locale), tzinfo=tz, locale=locale)
+    return babel_datetime(datetime(day.year, day.month, day.day), _pattern(_DAY, locale),
+                          locale=locale)
+
+
+def format_clock(moment: datetime | None, locale: str, tz: tzinfo | None = None) -> str:
+    """A time of day: "13 giờ 37", "13:37"."""
+    if moment is None:
+        return ""
+    return babel_datetime(moment, _pattern(_TIME, locale), tzinfo=tz, locale=locale)
+
+
+def format_moment(moment: datetime | None, locale: str, tz: tzinfo | None = None) -> str:
+    """In Hue time: "13 giờ 37, ngày 1 tháng 12 năm 2026" / "13:37, 1 December 2026"."""
+    if moment is None:
+        return ""
+    return f"{format_clock(moment, locale, tz)}, {format_day(moment, locale, tz)}"
+
+
+def format_month(day: date, locale: str) -> str:
+    """A month: "tháng 12/2026", "December 2026" (chart labels)."""
+    return babel_datetime(datetime(day.year, day.month, 1), _pattern(_MONTH, locale),
+                          locale=locale)
+
+
+def day_text(day: date | datetime | None) -> str:
+    """`format_day` in this request's language and Hue's time zone."""
+    return format_day(day, current_language(), get_timezone())
+
+
+def moment_text(moment: datetime | None) -> str:
+    """`format_moment` in this request's language and Hue's time zone."""
+    return format_moment(moment, current_language(), get_timezone())
 
 
 def init_app(app: Flask) -> None:
     compile_catalogues(Path(app.root_path) / "translations")
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters["date"] = (
-        lambda value, fmt="medium": format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = (
-        lambda value, fmt="short": format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = day_text
+    app.jinja_env.filters["datetime"] = moment_text
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.context_processor(
         lambda: {"language_names": LANGUAGE_NAMES, "current_locale": current_language()}

@@ -72,7 +72,7 @@ def test_revocation_shows_on_the_check_page_with_its_date_not_its_reason(app, cl
         db.session.commit()
     english(client)
     page = client.get(f"/verify/{hoas_certificate.code}").get_data(as_text=True)
-    assert "This certificate was revoked on April 2, 2026" in page
+    assert "This certificate was revoked on 2 April 2026" in page
     assert "This certificate is valid." not in page
     assert "Born" not in page
     assert "0912345678" not in page

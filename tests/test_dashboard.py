@@ -17,6 +17,7 @@ from hue_literacy.dashboard import services
 from hue_literacy.dashboard.charts import bar_chart
 from hue_literacy.extensions import db
 from hue_literacy.households.models import Household
+from hue_literacy.i18n import format_day, format_month
 from hue_literacy.progress.services import competency_lesson_ids
 from hue_literacy.sync.models import ProgressEvent
 from hue_literacy.wards.services import all_wards
@@ -267,7 +268,8 @@ def test_an_official_sees_the_ward_dashboard(app, client, auth):
     html = page.get_data(as_text=True)
     assert "Ward dashboard" in html and "Phú Xuân" in html
     assert "Elderly residents" in html and "<svg" in html and "style=" not in html
-    assert services.month_start(local_today()).strftime("%m/%Y") in html
+    assert format_month(services.month_start(local_today()), "en") in html  # "December 2026"
+    assert format_day(local_today(), "en") in html  # "as of 1 December 2026"
     assert 'class="visually-hidden"' in html
     assert "/dashboard/ward/PHUXUAN/export.csv" in html
     assert "The five basic skills of a Digital Family" in html

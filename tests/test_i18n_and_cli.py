@@ -14,9 +14,9 @@ from tests.conftest import make_app
 TRANSLATIONS = Path(__file__).parent.parent / "hue_literacy" / "translations"
 
 
-def test_browser_asking_for_english_gets_english(client):
+def test_browser_asking_for_english_still_gets_vietnamese(client):
     page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert 'lang="en"' in page.get_data(as_text=True)
+    assert 'lang="vi"' in page.get_data(as_text=True)
 
 
 def test_language_switch_is_labelled_in_each_languages_own_name(client):

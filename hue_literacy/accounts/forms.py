@@ -1,11 +1,12 @@
 """Sign-in and self-registration forms; the rules themselves live in services.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from hue_literacy.form_messages import Form
 
-class SignInForm(FlaskForm):
+
+class SignInForm(Form):
     phone = StringField(
         _l("Phone number"),
         validators=[InputRequired(_l("Please enter your phone number."))],
@@ -18,7 +19,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class StaffSignInForm(FlaskForm):
+class StaffSignInForm(Form):
     phone = StringField(
         _l("Phone number"),
         validators=[InputRequired(_l("Please enter your phone number."))],
@@ -31,7 +32,7 @@ class StaffSignInForm(FlaskForm):
     )
 
 
-class LearnerDetailsForm(FlaskForm):
+class LearnerDetailsForm(Form):
     """Fields shared by self-registration and registration by an ambassador."""
 
     full_name = StringField(

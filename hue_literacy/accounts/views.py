@@ -25,6 +25,7 @@ from hue_literacy.accounts.models import User
 from hue_literacy.accounts.throttle import ThrottlePolicy
 from hue_literacy.downloads import personal_data_context, personal_data_download
 from hue_literacy.extensions import db, login_manager
+from hue_literacy.i18n import chosen_language, remember_language
 from hue_literacy.main.navigation import safe_next_url
 from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.services import all_wards
@@ -92,8 +93,8 @@ def _sign_in_page(form, staff: bool):
         )
         if result.user:
             login_user(result.user, remember=True)
-            if result.user.locale is None and session.get("lang"):
-                result.user.locale = session["lang"]
+            if result.user.locale is None and chosen_language():
+                result.user.locale = chosen_language()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
         message = _wait_message(result.wait_seconds) if result.wait_seconds else str(result.error)
         return render_template(template, form=form, error=message), (
@@ -154,7 +155,7 @@ def register():
                 birth_date=form.birth_date.data,
                 consent=form.consent.data,
                 registered_by=None,
-                locale=session.get("lang"),
+                locale=chosen_language(),
                 hash_method=_hash_method(staff=False),
             )
         except InputRefused as refused:
@@ -169,13 +170,15 @@ def register():
 
 @bp.post("/language")
 def change_language():
-    """Switch between Tiếng Việt and English; remembered for the account too."""
+    """Switch between Tiếng Việt and English: kept in a cookie, and for the account too."""
     lang = request.form.get("lang")
+    response = redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        remember_language(response, lang)
         if current_user.is_authenticated:
             current_user.locale = lang
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
+    return response
 
 
 @bp.route("/me/data")

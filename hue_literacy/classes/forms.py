@@ -1,11 +1,12 @@
 """The form a teacher fills in to open a class; the rules live in services.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
+from hue_literacy.form_messages import Form
 
-class OpenClassForm(FlaskForm):
+
+class OpenClassForm(Form):
     venue = StringField(
         _l("Where (for example: Culture house of group 5)"),
         validators=[InputRequired(_l("Please write where the class takes place."))],

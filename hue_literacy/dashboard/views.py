@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +11,7 @@ from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, require_ward, role_required
 from hue_literacy.dashboard import services
 from hue_literacy.dashboard.charts import bar_chart
+from hue_literacy.i18n import day_text, format_month
 from hue_literacy.progress.services import competency_lesson_ids
 from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.models import Ward
@@ -46,7 +46,7 @@ def _family_members() -> int:
 
 
 def _month(day: date) -> str:
-    return format_date(day, "MM/yyyy")
+    return format_month(day, inputs.language())
 
 
 def _charts(coverage: services.WardCoverage) -> list[dict]:
@@ -81,7 +81,7 @@ def _render_ward(ward: Ward):
     return render_template(
         "dashboard/ward.html", coverage=coverage, charts=_charts(coverage),
         family_members=_family_members(),
-        today=format_date(coverage.today, "dd/MM/yyyy"),
+        today=day_text(coverage.today),
         family_share=services.percent(coverage.digital_family_share),
         is_admin=current_user.role == Role.ADMIN,
     )
@@ -136,7 +136,9 @@ def ward_export(code: str):
     ward = _ward_or_404(code)
     require_ward(ward.id)
     coverage = _coverage(ward)
-    rows = services.ward_rows(coverage, _labels(), month_label=_month)
+    # A spreadsheet keeps months as "12/2026": short, and sortable once Excel reads them.
+    rows = services.ward_rows(coverage, _labels(),
+                              month_label=lambda day: f"{day.month:02d}/{day.year}")
     return _csv(rows, f"dashboard-{ward.code.lower()}-{coverage.today.isoformat()}.csv")
 
 
@@ -173,7 +175,7 @@ def city():
         "dashboard/city.html", rows=rows, headers=headers,
         totals=services.city_totals(rows), share_text=_share_text,
         sort_key=sort, sort_dir="desc" if descending else "asc",
-        today=format_date(inputs.today(), "dd/MM/yyyy"),
+        today=day_text(inputs.today()),
     )
 
 

@@ -6,7 +6,6 @@ same form as an op (always, before any request is made).
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from hue_literacy.form_messages import Form
 from hue_literacy.households.services import MEMBER_ROLES, NOTES_MAX
 from hue_literacy.households.text import ADDRESS_MAX, NAME_MAX
 
@@ -29,7 +29,7 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(role, label) for role, label in MEMBER_ROLES.items()]
 
 
-class OpForm(FlaskForm):
+class OpForm(Form):
     op_id = HiddenField(default=lambda: str(uuid4()))
 
 

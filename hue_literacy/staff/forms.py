@@ -1,13 +1,14 @@
 """Forms of the staff pages; the rules themselves live in services.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
+
+from hue_literacy.form_messages import Form
 
 ROLE_LABELS = {"official": _l("Ward official"), "ambassador": _l("Digital ambassador")}
 
 
-class StaffDetailsForm(FlaskForm):
+class StaffDetailsForm(Form):
     full_name = StringField(
         _l("Full name"),
         validators=[InputRequired(_l("Please write the full name.")), Length(max=120)],
@@ -27,7 +28,7 @@ class NewStaffForm(StaffDetailsForm):
                        validators=[InputRequired(_l("Please choose the ward."))])
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     code = StringField(
         _l("Set-up code"),
         validators=[InputRequired(_l("Please type the set-up code."))],

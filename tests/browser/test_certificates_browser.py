@@ -51,7 +51,9 @@ def test_an_official_issues_and_anyone_checks_the_code_on_a_phone(official, live
     assert page.problems.messages == []
 
     # Someone with the paper in hand, not signed in, types the code in lower case.
+    # They chose English on this phone before (the phone's own language does not count).
     context = browser.new_context(viewport={"width": 360, "height": 760}, locale="en-GB")
+    context.add_cookies([{"name": "hue_lang", "value": "en", "url": live_server}])
     visitor = context.new_page()
     visitor.goto(live_server + "/verify")
     visitor.get_by_label("Code on the certificate").fill(code.lower().replace("-", " "))
