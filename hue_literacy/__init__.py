@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.learners import views as learners
     from hue_literacy.lessons import views as lessons
     from hue_literacy.main import views as main
+    from hue_literacy.narration import views as narration
     from hue_literacy.offline import views as offline
     from hue_literacy.progress import views as progress
     from hue_literacy.roster import views as roster
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     dashboard.init_app(app)
     staff.init_app(app)
     roster.init_app(app)
+    narration.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

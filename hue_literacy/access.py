@@ -133,3 +133,29 @@ def ward_filter(user, ward_column):
     if user.role == Role.ADMIN:
         return true()
     return ward_column == user.ward_id
+
+
+def may_edit_content(user) -> bool:
+    """Content editors: the city admin and ward officials review and record narration."""
+    return user.is_authenticated and user.role in (Role.ADMIN, Role.OFFICIAL)
+
+
+def may_record_narration(user) -> bool:
+    """Editors record; an ambassador records once an official of their ward allowed it."""
+    if may_edit_content(user):
+        return True
+    return (user.is_authenticated and user.role == Role.AMBASSADOR
+            and bool(getattr(user, "may_record_narration", False)))
+
+
+def may_allow_narration(user, ambassador) -> bool:
+    """Who may let an ambassador record (or stop them): the one above them."""
+    return may_manage_staff(user, ambassador.role, ambassador.ward_id) \
+        and ambassador.role == Role.AMBASSADOR
+
+
+def may_review_recording(user, recording) -> bool:
+    """The admin reviews every recording, an official those made in their own ward."""
+    if not may_edit_content(user):
+        return False
+    return user.role == Role.ADMIN or may_act_in_ward(user, recording.ward_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CONTENT_DIR = str(PROJECT_ROOT / "content")
     STATIC_DIR = str(PROJECT_ROOT / "static")
+    # Uploaded narration recordings (checked, hashed); approved ones are exported into the
+    # content folder by `flask content narration export`. Default: instance/narration.
+    NARRATION_DIR: str | None = None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
@@ -69,6 +73,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
     PIN_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
+    # Each test run records into its own folder, never into instance/.
+    NARRATION_DIR = str(Path(tempfile.gettempdir()) / f"hue-narration-test-{os.getpid()}")
 
 
 def load_config(app, config: dict | None) -> None:

@@ -5,7 +5,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, event
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hue_literacy.access import Role
@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the id kept in the session and the remember cookie; a new one ends them all.
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: new_session_token())
+    # Set by a ward official: this ambassador may record lesson narration (access.py).
+    may_record_narration: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     ward: Mapped[Ward | None] = relationship()
     registered_by: Mapped[User | None] = relationship(

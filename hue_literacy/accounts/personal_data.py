@@ -26,6 +26,7 @@ from hue_literacy.households.models import (
     HouseholdOp,
     Visit,
 )
+from hue_literacy.narration.models import NarrationRecording
 from hue_literacy.progress import summary as progress
 from hue_literacy.staff.models import SetupCode, StaffAuditEntry
 from hue_literacy.sync import services as sync
@@ -84,6 +85,8 @@ KEPT_ELSEWHERE: dict[type, str] = {
     AuditEntry: "the certificate register's audit log of staff actions",
     SetupCode: "a staff member's one-time password set-up code (a hash, replaced when used)",
     StaffAuditEntry: "the audit log of changes to staff accounts, read by the ward's officials",
+    NarrationRecording: "a staff volunteer's recorded narration of a lesson step (work for the "
+                        "lessons, heard by every learner once approved; never a learner's)",
 }
 
 

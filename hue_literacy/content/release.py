@@ -11,6 +11,7 @@ from hue_literacy.content.errors import ContentError, ContentProblem
 from hue_literacy.content.framework import LANGS, Area, Framework, load_framework
 from hue_literacy.content.lessons import load_lesson
 from hue_literacy.content.model import Lesson, ScanStep
+from hue_literacy.content.narration_files import NarrationFile, load_narration
 from hue_literacy.content.release_checks import (
     check_archive,
     check_coverage,
@@ -40,6 +41,9 @@ class ContentRelease:
     # under them; `framework` is the current one.
     archived: Mapping[int, Framework] = field(default_factory=dict)
     warnings: tuple[ContentProblem, ...] = ()
+    # Shipped recordings (<lang>/narration/), by language and (lesson id, step id).
+    narration: Mapping[str, Mapping[tuple[str, str], NarrationFile]] = field(
+        default_factory=dict)
 
     def framework_version(self, version: int | None) -> Framework:
         """The framework as it was in `version` (the current one when unknown)."""
@@ -145,6 +149,9 @@ def _load(folder: Path, digest: str) -> ContentRelease:
                 lessons[lang][lesson_id] = lesson
 
     check_translations(files, problems)
+    narration = {lang: MappingProxyType(load_narration(folder / lang, lang, lessons[lang],
+                                                       problems))
+                 for lang in LANGS}
     for lang in LANGS:
         if lang != REFERENCE_LANG:
             for lesson_id, lesson in lessons[lang].items():
@@ -170,6 +177,7 @@ def _load(folder: Path, digest: str) -> ContentRelease:
             {lang: MappingProxyType(by_id) for lang, by_id in lessons.items()}
         ),
         archived=MappingProxyType(archived), warnings=warnings,
+        narration=MappingProxyType(narration),
     )
 
 

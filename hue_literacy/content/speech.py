@@ -60,3 +60,44 @@ def narrated_texts(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from narrated_texts(value, f"{prefix}[{index}]")
+
+
+# Speech-friendly rewrites for the phone's voice, in case a text slipped past the warnings.
+_DONG_SIGN = re.compile(r"(\d[\d.,]*)\s?(?:đ|₫|VNĐ|vnđ|Vnđ)(?!\w)")
+_SPACED_DASH = re.compile(r"(\S)\s[-–—]\s(?=\S)")
+
+
+def speakable(text: str, lang: str) -> str:
+    """`text` as the phone's voice should read it: 'đồng' for 'đ', a pause for ' - '."""
+    text = _DONG_SIGN.sub(lambda m: f"{m.group(1)} {'đồng' if lang == 'vi' else 'dong'}", text)
+    text = _SPACED_DASH.sub(r"\1: ", text)
+    return " ".join(text.split())
+
+
+def step_speech_text(step: Any, lang: str) -> str:
+    """What "Listen" says for a step and a volunteer records: its text or prompt, then the
+    choices, items, fields or message lines the learner reads, each a sentence."""
+    parts: list[str] = []
+    for name in ("text", "prompt"):
+        value = getattr(step, name, "")
+        if value:
+            parts.append(value)
+    for option in getattr(step, "options", ()) or ():
+        parts.append(getattr(option, "text", option))
+    for item in getattr(step, "items", ()) or ():
+        parts.append(item.text)
+    for form_field in getattr(step, "fields", ()) or ():
+        parts.append(form_field.label)
+    if getattr(step, "sender", ""):
+        parts.append(step.sender)
+    for line in getattr(step, "lines", ()) or ():
+        parts.append(line.text)
+    sentences = [speakable(str(part), lang) for part in parts if str(part).strip()]
+    return " ".join(s if s[-1] in ".?!…:" else s + "." for s in sentences)
+
+
+def text_sha256(text: str) -> str:
+    """The hash kept with a recording: a later change of the step's text makes it stale."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

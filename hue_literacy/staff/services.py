@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "password_reset": _l("password reset"),
     "deactivated": _l("deactivated"),
     "reactivated": _l("activated again"),
+    "narration_allowed": _l("allowed to record narration"),
+    "narration_withdrawn": _l("no longer records narration"),
 }
 
 
