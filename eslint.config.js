@@ -22,6 +22,7 @@ const PAGE_SCRIPTS = [
   'static/js/class-refresh.js',
   'static/js/print.js',
   'static/js/staff/staff.js',
+  'static/js/recorder.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),
