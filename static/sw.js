@@ -127,9 +127,17 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode === 'navigate') {
     // Other pages (home, sign-in, staff pages) come fresh from the network; offline, the
-    // lesson catalogue opens instead so the learner can keep practising.
+    // lesson catalogue opens instead so the learner can keep practising, and "My progress"
+    // opens from the copy kept on the phone.
     event.respondWith(fetch(request).catch(async () => {
       const lang = offlineFallbackLang(url);
+      // "My progress" opens from the copy the phone kept (it says it is a copy, and how old).
+      if (url.pathname === '/progress/') {
+        for (const code of [lang, lang === 'vi' ? 'en' : 'vi']) {
+          const saved = await fromCaches(new Request(`/learn/${code}/my-progress`));
+          if (saved) return saved;
+        }
+      }
       return (await fromCaches(new Request(`/learn/${lang}/`))) ||
         new Response('Offline', { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     }));

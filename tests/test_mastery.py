@@ -11,6 +11,7 @@ import pytest
 from hue_literacy.content.framework import MasteryRule
 from hue_literacy.content.model import ChoiceOption, ChoiceStep, InfoStep, Lesson
 from hue_literacy.progress import services
+from hue_literacy.progress.next import plan, what_next
 from hue_literacy.progress.services import (
     LEARNING,
     MASTERED,
@@ -19,7 +20,6 @@ from hue_literacy.progress.services import (
     Event,
     lesson_progress,
     mastery,
-    next_lesson,
     weekly_goal,
 )
 
@@ -231,23 +231,66 @@ def _states(events, lessons):
     return services.lessons_progress(events, lessons, RULE)
 
 
-def test_next_lesson_is_the_first_profile_lesson_not_done(four_lessons):
-    events = [*answers("b", "RR"), completed("b", 5)]
-    found = next_lesson(["a", "b", "c", "d"], ["b", "c"], _states(events, four_lessons))
-    assert found.lesson_id == "c" and found.reason == "new"
+def _plan(events, lessons, path, order=None):
+    order = order or sorted(lessons)
+    return [(item.lesson_id, item.reason) for item in
+            plan(_states(events, lessons), path, order)]
 
 
-def test_next_lesson_after_the_profile_refreshes_then_practises_then_goes_beyond():
-    lessons = {"a": make_lesson("a"), "b": make_lesson("b", version=2), "c": make_lesson("c")}
-    order = ["a", "b", "c"]
-    events = [*answers("a", "R"), completed("a", 5), *answers("b", "RR", start=10),
+def test_a_half_done_lesson_comes_first_then_the_path_in_its_order(four_lessons):
+    # The path is d, b; a was begun (one step answered) and not finished.
+    events = [*answers("a", "W", start=0)]
+    assert _plan(events, four_lessons, ["d", "b"]) == [
+        ("a", "continue"), ("d", "new"), ("b", "new"), ("c", "new")]
+    found = what_next(_states(events, four_lessons), ["d", "b"], sorted(four_lessons))
+    assert (found.lesson_id, found.reason, found.on_path) == ("a", "continue", False)
+    # Finished: a is no longer half-done; d comes first.
+    events += [*answers("a", "RR", start=2), completed("a", 5)]
+    assert _plan(events, four_lessons, ["d", "b"])[0] == ("d", "new")
+
+
+def test_the_latest_half_done_lesson_comes_first(four_lessons):
+    events = [*answers("b", "W", start=0), *answers("c", "W", start=10)]
+    assert _plan(events, four_lessons, ["a"])[:2] == [("c", "continue"), ("b", "continue")]
+
+
+def test_a_lesson_answered_again_after_it_was_done_is_half_done_again(four_lessons):
+    events = [*answers("a", "RR"), completed("a", 5), answer("a", "pick", True, 30)]
+    assert _plan(events, four_lessons, ["a", "b"])[0] == ("a", "continue")
+
+
+def test_after_the_paths_new_lessons_come_its_lessons_to_practise_then_the_others():
+    lessons = {"a": make_lesson("a"), "b": make_lesson("b", version=2), "c": make_lesson("c"),
+               "d": make_lesson("d")}
+    # a done with a wrong try (not mastered), b done on version 1 only (changed since).
+    events = [*answers("a", "WR"), completed("a", 5), *answers("b", "RR", start=10),
               completed("b", 15)]
-    assert next_lesson(order, ["a", "b"], _states(events, lessons)).reason == "refresh"
-    events += [*answers("b", "RR", start=20, version=2), completed("b", 25, version=2)]
-    found = next_lesson(order, ["a", "b"], _states(events, lessons))
-    assert (found.lesson_id, found.reason) == ("a", "practise")
-    events += [answer("a", "pick", True, 30)]
-    found = next_lesson(order, ["a", "b"], _states(events, lessons))
-    assert (found.lesson_id, found.reason) == ("c", "extra")
-    events += [completed("c", 40)]
-    assert next_lesson(order, ["a", "b"], _states(events, lessons)) is None
+    assert _plan(events, lessons, ["a", "b", "c"]) == [
+        ("c", "new"), ("a", "practise"), ("b", "refresh"), ("d", "new")]
+    events += [*answers("c", "RR", start=20), completed("c", 25)]
+    assert _plan(events, lessons, ["a", "b", "c"])[0] == ("a", "practise")
+
+
+def test_when_every_lesson_is_mastered_nothing_comes_next(four_lessons):
+    events = []
+    for index, lesson_id in enumerate(four_lessons):
+        events += [*answers(lesson_id, "RR", start=index * 10),
+                   completed(lesson_id, index * 10 + 5)]
+    assert _plan(events, four_lessons, ["a", "b"]) == []
+    assert what_next(_states(events, four_lessons), ["a", "b"], sorted(four_lessons)) is None
+
+
+def test_the_group_path_comes_from_the_framework_else_from_the_profile(app):
+    from hue_literacy.content.access import release
+    from hue_literacy.progress.next import learner_path
+
+    with app.app_context():
+        content = release()
+        order = services.catalogue_order(content)
+        framework = content.framework
+        elderly = learner_path(framework, order, (), "elderly")
+        assert elderly == tuple(framework.path("elderly"))
+        assert elderly[0].startswith("safe-")  # safety first
+        assert learner_path(framework, order, ("pay-read-vietqr",), "nobody") == (
+            "pay-read-vietqr",)
+        assert learner_path(framework, order, (), None) == order

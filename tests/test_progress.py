@@ -43,6 +43,12 @@ def learner(app):
         return person
 
 
+def first_path_lesson_not_in(app, done: list[str], group: str = "elderly") -> str:
+    with app.app_context():
+        return next(lesson_id for lesson_id in release().framework.path(group)
+                    if lesson_id not in done)
+
+
 def master_qr1(app, learner) -> None:
     with app.app_context():
         for lesson_id in qr1_lessons():
@@ -64,8 +70,12 @@ def test_progress_page_shows_lessons_skills_next_lesson_and_weekly_goal(app, cli
     assert "1 of 2 mastered" in page  # QR codes: QR-1 of QR-1, QR-2
     assert f"{qr1_count(app)} lessons done this week" in page
     assert "The goal of 2 lessons a week is reached" in page
-    # Elderly profile: the QR-1 lessons are done; next in the catalogue trains SAFE-1.
-    assert 'href="/learn/en/qr-suspicious-card"' in page
+    # The elderly path, safety first: its first lesson not done yet comes next.
+    with app.app_context():
+        upcoming = first_path_lesson_not_in(app, qr1_lessons())
+        title = release().lesson("en", upcoming).title
+    assert f'href="/learn/en/{upcoming}"' in page
+    assert f"Start: {title}" in page
     assert "sprite.svg" in page and "#shield" in page
 
 
@@ -74,7 +84,8 @@ def test_a_new_learner_is_sent_to_the_first_lesson_of_their_group(app, client, a
     english(client)
     page = client.get("/progress/").get_data(as_text=True)
     assert f"0 of {lessons_total(app)} lessons" in page
-    assert 'href="/learn/en/qr-ward-notice"' in page
+    with app.app_context():
+        assert f'href="/learn/en/{release().framework.path("elderly")[0]}"' in page
     assert "A gentle goal: 2 lessons a week" in page
 
 
@@ -85,7 +96,8 @@ def test_progress_page_speaks_vietnamese(app, client, auth, learner):
     page = client.get("/progress/").get_data(as_text=True)
     assert "Tiến độ của tôi" in page
     assert f"{qr1_count(app)} trên {lessons_total(app)} bài" in page
-    assert 'href="/learn/vi/qr-suspicious-card"' in page
+    with app.app_context():
+        assert f'href="/learn/vi/{first_path_lesson_not_in(app, qr1_lessons())}"' in page
 
 
 def test_learner_home_links_to_my_progress(client, auth, learner):
@@ -135,7 +147,7 @@ def test_api_answers_lessons_and_competencies(app, client, auth, learner):
         version = release().lesson("vi", "qr-ward-notice").version
     assert data["lessons"]["qr-ward-notice"] == {
         "completed": True, "version": version, "current_version": version, "passed": True,
-        "needs_refresh": False,
+        "needs_refresh": False, "half_done": False,
     }
     assert data["lessons"]["pay-read-vietqr"]["completed"] is False
     assert "safe-after-scam" not in data["lessons"]  # only lessons with progress
@@ -144,7 +156,33 @@ def test_api_answers_lessons_and_competencies(app, client, auth, learner):
     assert data["competencies"]["GOV-1"]["status"] == "not_started"
     assert data["lessons_done"] == qr1_count(app)
     assert data["lessons_total"] == lessons_total(app)
-    assert data["next_lesson"] == "qr-suspicious-card"
+    # Only opened (no step answered): not half-done, so the elderly path's next lesson leads.
+    with app.app_context():
+        upcoming = first_path_lesson_not_in(app, qr1_lessons())
+    assert data["next_lesson"] == upcoming
+    assert data["plan"][0] == {"lesson_id": upcoming, "reason": "new", "on_path": True}
+    assert data["lessons"]["pay-read-vietqr"]["half_done"] is False
+    assert data["titles"][upcoming] and data["lang"] == "vi"
+
+
+def test_a_half_done_lesson_comes_first_in_the_api_and_on_the_home_page(app, client, auth,
+                                                                      learner):
+    with app.app_context():
+        lesson = release().lesson("vi", "pay-read-vietqr")
+        step = next(step for step in lesson.steps if step.practice)
+        event(learner, "lesson_started", lesson.id, datetime.now(UTC) - timedelta(minutes=5))
+        event(learner, "step_answered", lesson.id, datetime.now(UTC) - timedelta(minutes=4),
+              step.id, correct=False)
+        db.session.commit()
+        title = lesson.title
+    auth.as_user(learner)
+    data = client.get("/api/v1/progress?lang=vi").get_json()
+    assert data["plan"][0] == {"lesson_id": lesson.id, "reason": "continue", "on_path": True}
+    assert data["lessons"][lesson.id]["half_done"] is True
+    home = client.get("/").get_data(as_text=True)
+    assert f"Tiếp tục: {title}" in home
+    assert home.index("data-next-box") < home.index("<h1")  # above everything else
+    assert f'href="/learn/vi/{lesson.id}"' in home
 
 
 def test_api_answer_matches_the_openapi_description(app, client, auth, learner):

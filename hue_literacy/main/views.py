@@ -1,10 +1,13 @@
 """The home page: what a learner does next, or the staff member's tools."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, render_template
+from flask import Blueprint, Flask, jsonify, render_template, url_for
 from flask_login import current_user
 
+from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role
+from hue_literacy.progress import services as progress
+from hue_literacy.progress.summary import next_box_context, progress_payload
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -18,8 +21,22 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     if current_user.role == Role.LEARNER:
-        return render_template("main/learner_home.html")
+        return _learner_home()
     return render_template("main/staff_home.html")
+
+
+def _learner_home():
+    """One big "continue" or "start" button first: the same what-next as everywhere else."""
+    content = inputs.release()
+    lang = inputs.lesson_language()
+    found = progress.progress_of(current_user, content, inputs.today(), inputs.timezone())
+    pattern = url_for("lessons.player", lang=lang, lesson_id="__lesson__")
+    return render_template(
+        "main/learner_home.html",
+        lesson_url=pattern,
+        next=next_box_context(found, content, lang, pattern),
+        payload=progress_payload(current_user.id, found, content, lang),
+    )
 
 
 @bp.route("/healthz")

@@ -39,8 +39,8 @@ def cache_key(content_hash: str, static_dir: Path, lang: str) -> str:
 
 
 def lesson_urls(release, lang: str) -> list[str]:
-    """The catalogue, every lesson page, its practice QR codes and its media files."""
-    urls = [f"/learn/{lang}/"]
+    """The catalogue, the saved "My progress", every lesson page, its QR codes and media."""
+    urls = [f"/learn/{lang}/", f"/learn/{lang}/my-progress"]  # "My progress" from its copy
     for lesson in release.lessons[lang].values():
         urls.append(f"/learn/{lang}/{lesson.id}")
         for step in lesson.steps:

@@ -32,6 +32,7 @@ from hue_literacy.clock import as_utc
 from hue_literacy.content.framework import Area, Competency, Framework, MasteryRule
 from hue_literacy.content.model import Lesson
 from hue_literacy.extensions import db
+from hue_literacy.progress.next import Suggestion, learner_path, plan
 from hue_literacy.sync.models import ProgressEvent
 
 ANSWERED = "step_answered"
@@ -72,6 +73,7 @@ class LessonProgress:
     practised_version: int | None = None  # latest version with any event
     completed_version: int | None = None  # latest version completed
     passed_versions: frozenset[int] = frozenset()
+    half_done_at: datetime | None = None  # a step answered since the last completion: when
 
     @property
     def completed(self) -> bool:
@@ -118,12 +120,6 @@ class WeeklyGoal:
 
 
 @dataclass(frozen=True)
-class NextLesson:
-    lesson_id: str
-    reason: str  # new | refresh | practise | extra
-
-
-@dataclass(frozen=True)
 class AreaProgress:
     area: Area
     items: tuple[tuple[Competency, CompetencyMastery], ...]
@@ -145,8 +141,13 @@ class Progress:
     competencies: Mapping[str, CompetencyMastery]
     lessons_total: int
     weekly: WeeklyGoal
-    next_lesson: NextLesson | None
+    plan: tuple[Suggestion, ...]  # what to do next, best first (progress/next.py)
     profile_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def next_lesson(self) -> Suggestion | None:
+        """The one lesson to do next; None when every lesson is mastered."""
+        return self.plan[0] if self.plan else None
 
     @property
     def lessons_done(self) -> int:
@@ -211,11 +212,14 @@ def _judge_lesson(ordered: Sequence[Any], lesson: Lesson, rule: MasteryRule) -> 
         return LessonProgress(lesson.id, lesson.version)
     completed: set[int] = set()
     answers: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    half_done_at = None
     for event in ordered:
         if event.kind == COMPLETED:
             completed.add(event.lesson_version)
+            half_done_at = None
         elif event.kind == ANSWERED and event.step_id:
             answers[event.lesson_version][event.step_id].append(event)
+            half_done_at = as_utc(event.occurred_at)
     passed = set()
     for version in completed:
         if version == lesson.version:
@@ -232,6 +236,7 @@ def _judge_lesson(ordered: Sequence[Any], lesson: Lesson, rule: MasteryRule) -> 
         practised_version=max(event.lesson_version for event in ordered),
         completed_version=max(completed) if completed else None,
         passed_versions=frozenset(passed),
+        half_done_at=half_done_at,
     )
 
 
@@ -295,29 +300,6 @@ def weekly_goal(
         and as_utc(event.occurred_at).astimezone(tz).date().isocalendar()[:2] == week
     }
     return WeeklyGoal(done=len(done), goal=goal)
-
-
-def next_lesson(
-    ordered_ids: Sequence[str], profile_ids: Sequence[str], lessons: Mapping[str, LessonProgress]
-) -> NextLesson | None:
-    """What to learn next: the first lesson of the profile not yet done, in catalogue order.
-
-    When every lesson of the profile is done: a changed lesson to refresh, then a done lesson
-    whose practice steps need one more good try, then the first other lesson not yet done.
-    """
-    wanted = set(profile_ids)
-    for reason, matches in (
-        ("new", lambda state: not state.completed),
-        ("refresh", lambda state: state.needs_refresh),
-        ("practise", lambda state: not state.passed),
-    ):
-        for lesson_id in ordered_ids:
-            if lesson_id in wanted and matches(lessons[lesson_id]):
-                return NextLesson(lesson_id, reason)
-    for lesson_id in ordered_ids:
-        if lesson_id not in wanted and not lessons[lesson_id].completed:
-            return NextLesson(lesson_id, "extra")
-    return None
 
 
 def area_progress(
@@ -395,12 +377,13 @@ def summarise(
     lessons = _judge_lessons(events, content.lessons, framework.mastery)
     profile = framework.profile_for_group(group)
     profile_ids = profile.competency_ids if profile else tuple(framework.competencies)
+    path = learner_path(framework, content.order, content.profile_lessons(profile_ids), group)
     return Progress(
         lessons=lessons,
         competencies=competency_mastery(lessons, content.competency_lessons),
         lessons_total=len(lessons),
         weekly=weekly_goal(events, today, tz),
-        next_lesson=next_lesson(content.order, content.profile_lessons(profile_ids), lessons),
+        plan=plan(lessons, path, content.order),
         profile_ids=tuple(profile_ids),
     )
 

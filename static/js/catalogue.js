@@ -1,6 +1,7 @@
 // The catalogue: the signed-in learner's group path first, then every area; marks the
-// lessons this learner finished or began (from the phone's records). The page is the same for
+// lessons this learner finished or began (the server's record merged with the phone's). The page is the same for
 // everyone (it is cached for offline use), so it carries every group's path as JSON.
+import { current } from './next.js';
 import { allProgress } from './outbox.js';
 import { freshSession, learnerOf } from './session.js';
 
@@ -29,12 +30,30 @@ async function markProgress() {
     return;
   }
   showPath(session.group);
+  const done = new Set();
+  const begun = new Set();
   for (const progress of await allProgress(learner)) {
-    for (const card of document.querySelectorAll(`[data-lesson="${progress.lesson_id}"]`)) {
-      const mark = card.querySelector(progress.completed ? '[data-done]' : '[data-started]');
-      if (mark && (progress.completed || progress.step_index > 0)) mark.hidden = false;
-    }
+    if (progress.completed) done.add(progress.lesson_id);
+    else if (progress.step_index > 0) begun.add(progress.lesson_id);
   }
+  mark(done, begun);
+  // What the server has (done on another phone or a ward tablet), merged with this phone's
+  // queue; offline, the last copy the phone kept.
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
+  const found = await current(learner, lang, { fetch: navigator.onLine }).catch(() => null);
+  if (!found) return;
+  for (const id of found.merged.done) done.add(id);
+  for (const id of found.merged.begun) begun.add(id);
+  mark(done, begun);
+}
+
+function mark(done, begun) {
+  for (const card of document.querySelectorAll('[data-lesson]')) {
+    const id = card.dataset.lesson;
+    card.querySelector('[data-done]').hidden = !done.has(id);
+    card.querySelector('[data-started]').hidden = done.has(id) || !begun.has(id);
+  }
+  document.querySelector('.catalogue').dataset.marked = String(done.size + begun.size);
 }
 
 markProgress();

@@ -3,6 +3,7 @@
 // a time and records answers in the outbox when a learner is signed in.
 import { loadProgress, record, saveProgress } from './outbox.js';
 import { narrate, stopNarration } from './narration.js';
+import { keepShowing } from './next.js';
 import { setupScan } from './scanner.js';
 import { freshSession, learnerOf, rememberedSession } from './session.js';
 import { steps as stepTypes } from './steps.js';
@@ -71,6 +72,7 @@ async function go(index) {
     next.disabled = true;
     await writing; // the end screen's links leave the page: finish writing first
     next.disabled = false;
+    showNextLesson();
   } else {
     remember({ step_index: index, step_id: sections[index].dataset.step });
   }
@@ -131,6 +133,18 @@ function setupTools(section) {
       if (spoke) listen.querySelector('span').textContent = S.listen_again;
     });
   }
+}
+
+/** The end screen names the learner's next lesson from their plan merged with this phone's
+ * queue (next.js), the same one home and "My progress" name; a guest gets the lesson's own. */
+let nextShown = false;
+async function showNextLesson() {
+  const box = root.querySelector('[data-next-box]');
+  if (learner == null || !box || nextShown) return;
+  nextShown = true;
+  const found = await keepShowing(box, learner, lang).catch(() => null);
+  const fallback = root.querySelector('[data-next-fallback]');
+  if (found && fallback) fallback.hidden = true;
 }
 
 async function start() {
