@@ -23,6 +23,8 @@ const PAGE_SCRIPTS = [
   'static/js/print.js',
   'static/js/staff/staff.js',
   'static/js/recorder.js',
+  'static/js/next-page.js',
+  'static/js/progress-saved.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),
