@@ -1,14 +1,18 @@
 """Certificate PDFs: one certificate, then a ward's batch of 500 in one PDF (goal: 10 s).
 
 Issues the certificates in a throw-away SQLite database first (not timed), then times what
-the pages do: load, build the printed data, render with WeasyPrint. Prints wall and CPU
-seconds, pages and sizes. Run: .venv/bin/python bench/certificate_pdf.py [--count 500]
-[--profile basic|trader|full] [--lang vi|en] [--out DIR] (to keep the PDFs and look at them).
+the pages do: load, build the printed data, render with WeasyPrint (a big batch in parts on
+every core, joined with pypdf, as the batch page does). Prints wall and CPU seconds (this
+process and its workers), pages and sizes. Run: .venv/bin/python bench/certificate_pdf.py
+[--count 500] [--profile basic|trader|full] [--lang vi|en] [--processes N] (0: one per core,
+1: in this process) [--out DIR] (to keep the PDFs and look at them).
 """
 from __future__ import annotations
 
 import argparse
 import io
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -65,7 +69,15 @@ def build(app, count: int, profile_id: str) -> int:
         return ward.id
 
 
-def render(app, ward_id: int, lang: str, limit: int | None) -> tuple[bytes, float, float]:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the PDF's worker processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def render(app, ward_id: int, lang: str, limit: int | None,
+           processes: int = 0) -> tuple[bytes, float, float]:
     """Render the ward's batch (or its first certificate) as the batch page does."""
     from hue_literacy.certificates import services
     from hue_literacy.certificates.pdf import render_pdf
@@ -73,15 +85,15 @@ def render(app, ward_id: int, lang: str, limit: int | None) -> tuple[bytes, floa
     from hue_literacy.content.access import framework
 
     with app.test_request_context(base_url="https://hoc.hue.gov.vn"):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         certificates = services.certificates_of_ward(ward_id, year=2026, valid_only=True)
         if limit:
             certificates = certificates[:limit]
         content, lookup = framework(), _lookup_url()
         pages = [services.printed(cert, content, lang, _verify_url(cert), lookup)
                  for cert in certificates]
-        pdf = render_pdf(pages, lang)
-        return pdf, time.perf_counter() - wall, time.process_time() - cpu
+        pdf = render_pdf(pages, lang, processes)
+        return pdf, time.perf_counter() - wall, cpu_seconds() - cpu
 
 
 def main() -> None:
@@ -94,6 +106,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--profile", default="basic", choices=["basic", "trader", "full"])
     parser.add_argument("--lang", default="vi", choices=["vi", "en"])
+    parser.add_argument("--processes", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=1, help="batches rendered (median)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
@@ -105,24 +119,35 @@ def main() -> None:
     ward_id = build(app, args.count, args.profile)
     render(app, ward_id, args.lang, 1)  # warm up: fonts, templates, imports
 
-    print(f"Certificate PDFs ({args.profile} profile, {args.lang}), WeasyPrint, one process")
+    from hue_literacy.certificates.pdf_writer import part_bounds, usable_cores
+
+    processes = args.processes or usable_cores()
+    parts = len(part_bounds(args.count, processes))
+    how = "one process" if parts == 1 else f"{parts} parts on {processes} processes, pypdf"
+    print(f"Certificate PDFs ({args.profile} profile, {args.lang}), WeasyPrint, {how}")
     ok = True
-    for label, limit in (("one certificate", 1), (f"batch of {args.count}", None)):
-        pdf, wall, cpu = render(app, ward_id, args.lang, limit)
-        pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        expected = 1 if limit else args.count
-        ok = ok and pages == expected
-        print(f"  {label:>18}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, {pages} page(s), "
-              f"{len(pdf) / 1024:8.1f} KiB ({len(pdf) / pages / 1024:.1f} KiB a page)")
+    walls, cpus = [], []
+    for label, limit, runs in (("one certificate", 1, 1), (f"batch of {args.count}", None,
+                                                           args.runs)):
+        for _ in range(runs):
+            pdf, wall, cpu = render(app, ward_id, args.lang, limit, args.processes)
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            ok = ok and pages == (1 if limit else args.count)
+            print(f"  {label:>18}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, {pages} page(s), "
+                  f"{len(pdf) / 1024:8.1f} KiB ({len(pdf) / pages / 1024:.1f} KiB a page)")
+            if not limit:
+                walls.append(wall)
+                cpus.append(cpu)
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / f"certificates-{label.split()[0]}.pdf").write_bytes(pdf)
-        if not limit:
-            verdict = "within" if wall < GOAL_SECONDS else "OVER"
-            print(f"  goal: {args.count} in under {GOAL_SECONDS:.0f} s -> {verdict} "
-                  f"({wall / pages * 1000:.0f} ms a page)")
-            result(f"{args.count} certificates in one PDF", f"<= {GOAL_SECONDS:.0f} s",
-                   f"{wall:.1f} s", wall <= GOAL_SECONDS, f"{cpu:.1f} s")
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    verdict = "within" if wall <= GOAL_SECONDS else "OVER"
+    print(f"  goal: {args.count} in {GOAL_SECONDS:.0f} s or less -> {verdict} "
+          f"({wall / args.count * 1000:.0f} ms wall, {cpu / args.count * 1000:.0f} ms CPU a page)")
+    result(f"{args.count} certificates in one PDF", f"<= {GOAL_SECONDS:.0f} s",
+           f"{wall:.1f} s", wall <= GOAL_SECONDS, f"{cpu:.1f} s",
+           f"{how}; CPU is this process and its workers")
     if not ok:
         sys.exit("a certificate did not fit on one page")
 

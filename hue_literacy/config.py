@@ -51,6 +51,8 @@ class Config:
     # Public address printed in certificate QR codes (e.g. https://hocso.hue.gov.vn); without it
     # the address the official used (maybe the ward office's LAN) is printed.
     CERTIFICATE_BASE_URL: str | None = None
+    # Processes that lay out a big batch of certificate PDFs at once (0: one per core).
+    CERTIFICATE_PDF_PROCESSES = 0
     # Largest request body read, with or without Content-Length (chunked bodies are cut off
     # at this size too); no page takes uploads, forms are a few kilobytes.
     MAX_CONTENT_LENGTH = 1024 * 1024

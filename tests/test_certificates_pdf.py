@@ -232,3 +232,55 @@ def test_paper_carries_the_public_address_when_one_is_configured(app, client, au
     text = flat(text_of(client.get(f"/certificates/{certificate.id}.pdf?lang=en").data)[0])
     assert "type the code at hoc.hue.gov.vn/verify" in text
     assert "localhost" not in text
+
+
+@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+                    reason="needs poppler-utils and zbar-tools (make system-deps)")
+def test_a_batch_laid_out_in_parallel_parts_is_one_document_in_order(app, monkeypatch,
+                                                                     tmp_path: Path):
+    """The big-batch path (parts in worker processes, joined with pypdf) on a small batch."""
+    from hue_literacy.certificates import pdf_writer
+
+    monkeypatch.setattr(pdf_writer, "PAGES_PER_PART_AT_LEAST", 1)
+    names = ["Nguyễn Thị Hoa", "Lê Văn Ánh", "Hồ Thị Xuân Hương", "Trần Đức Thắng", "Võ Thị Ổn"]
+    with app.test_request_context():
+        content_framework = framework()
+        profile = content_framework.profile_for_group("elderly")
+        printed = [
+            PrintedCertificate(
+                serial=f"HUE-PHUXUAN-2026-{number:06d}", code="7KQM-4XRT", learner_name=name,
+                birth_date=date(1950, 1, 1 + number), ward_name="Phú Xuân",
+                framework_title=content_framework.title["vi"], framework_id="hue-dl",
+                framework_version=2, profile_name=profile.name["vi"],
+                competencies=services.competency_texts(profile.competency_ids,
+                                                       content_framework, "vi"),
+                issued_on=date(2026, 3, 14), official_name="Trần Văn Bình",
+                verify_url=f"https://hoc.hue.gov.vn/verify/7KQM-4XRT?s=page{number}",
+                lookup_url="hoc.hue.gov.vn/verify",
+            )
+            for number, name in enumerate(names, start=1)
+        ]
+        assert len(pdf_writer.part_bounds(len(printed), 2)) == 4
+        alone, one = render_pdf(printed, "vi"), render_pdf(printed[:1], "vi")
+        joined = render_pdf(printed, "vi", processes=2)
+    pages = [flat(page) for page in text_of(joined)]
+    assert len(pages) == len(names)
+    for number, (page, name) in enumerate(zip(pages, names, strict=True), start=1):
+        assert name in page and f"HUE-PHUXUAN-2026-{number:06d}" in page  # in order, readable
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page
+    reader = PdfReader(io.BytesIO(joined))
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            descendant = ref.get_object()["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    # Each part carries its own font subsets (tens of KB), never a copy per page.
+    assert len(joined) < len(alone) + 4 * len(one)
+    (tmp_path / "batch.pdf").write_bytes(joined)
+    for number in (1, 3, len(names)):  # first page, a part's first page, the last page
+        subprocess.run([shutil.which("pdftoppm"), "-r", "150", "-png", "-f", str(number),  # noqa: S603
+                        "-l", str(number), "-singlefile", str(tmp_path / "batch.pdf"),
+                        str(tmp_path / f"page{number}")], check=True)
+        scanned = subprocess.run([shutil.which("zbarimg"), "--raw", "-q",  # noqa: S603
+                                  str(tmp_path / f"page{number}.png")],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        assert scanned == f"https://hoc.hue.gov.vn/verify/7KQM-4XRT?s=page{number}"

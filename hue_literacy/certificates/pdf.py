@@ -1,26 +1,22 @@
 """Certificate PDFs: data in, bytes out, rendered by WeasyPrint from an HTML template.
 
 One template renders one certificate per A4 landscape page, so a ward's batch is one HTML
-document with page breaks, laid out and written in one pass.
+document with page breaks (or a few, laid out at once on the machine's cores: pdf_writer).
 """
 from __future__ import annotations
 
 import base64
-import gc
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask import render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from hue_literacy.certificates import pdf_writer
 from hue_literacy.qr import qr_png
 
-STYLESHEET = Path(__file__).parent / "templates" / "certificates" / "print.css"
 QR_MASK_PATTERN = 2
 
 
@@ -85,64 +81,19 @@ def render_html(certificates: Sequence[PrintedCertificate], locale: str) -> str:
         return render_template("certificates/print.html", pages=pages, locale=locale)
 
 
-def render_pdf(certificates: Sequence[PrintedCertificate], locale: str = "vi") -> bytes:
-    """A PDF with one certificate per A4 landscape page, in `locale` (Vietnamese by default)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+def render_pdf(certificates: Sequence[PrintedCertificate], locale: str = "vi",
+               processes: int = 1) -> bytes:
+    """A PDF with one certificate per A4 landscape page, in `locale` (Vietnamese by default).
 
+    With `processes` > 1 (0: one per core) a big batch is laid out in parts on that many
+    cores at once and joined (pdf_writer); each part's HTML is made here, with the app's
+    templates and catalogues.
+    """
     if not certificates:
         raise ValueError("nothing to print")
-    with _without_cycle_collection():
-        document = render_html(certificates, locale)
-        fonts = FontConfiguration()
-        stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=fonts)
-        html = HTML(string=document, url_fetcher=_only_embedded())
-        return html.write_pdf(stylesheets=[stylesheet], font_config=fonts)
-
-
-def _only_embedded():
-    """A fetcher that loads nothing but the document's own data: URIs (no files, no network)."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint before 67: a plain function
-        from weasyprint import default_url_fetcher
-
-        def fetch(url: str, *args, **kwargs):
-            if not url.startswith("data:"):
-                raise ValueError(f"certificates load no outside resources: {url[:40]}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return fetch
-    return URLFetcher(allowed_protocols=("data",))
-
-
-class _CyclePause:
-    """Pause Python's cycle collector while WeasyPrint lays out and writes a document.
-
-    A layout allocates millions of small objects that reference counting frees anyway; the
-    collector scanning the growing heap made a 500-page batch about a third slower. Renders
-    may overlap in a threaded server: the collector runs again when the last one ends.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._active = 0
-        self._was_enabled = True
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._active == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._active += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._active -= 1
-                if self._active == 0 and self._was_enabled:
-                    gc.enable()
-
-
-_without_cycle_collection = _CyclePause()
+    processes = processes or pdf_writer.usable_cores()
+    bounds = pdf_writer.part_bounds(len(certificates), processes)
+    if len(bounds) == 1:
+        return pdf_writer.write_pdf(render_html(certificates, locale))
+    parts = (render_html(certificates[start:stop], locale) for start, stop in bounds)
+    return pdf_writer.write_pdf_in_parts(parts, processes)

@@ -111,7 +111,8 @@ def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
     pages = [services.printed(cert, content.framework_version(cert.framework_version), locale,
                               _verify_url(cert), lookup)
              for cert in certificates]
-    response = Response(render_pdf(pages, locale), mimetype="application/pdf")
+    processes = current_app.config["CERTIFICATE_PDF_PROCESSES"]
+    response = Response(render_pdf(pages, locale, processes), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
