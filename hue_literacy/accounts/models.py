@@ -23,6 +23,11 @@ class User(UserMixin, db.Model):
     """
 
     __tablename__ = "users"
+    __table_args__ = (
+        # the dashboards count a ward's learners by group and by month registered from these
+        Index("ix_users_ward_role_group", "ward_id", "role", "group"),
+        Index("ix_users_ward_role_created", "ward_id", "role", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER, index=True)

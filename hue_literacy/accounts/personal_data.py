@@ -18,6 +18,7 @@ from hue_literacy.certificates.models import AuditEntry, Certificate
 from hue_literacy.classes import services as classes
 from hue_literacy.classes.models import Assessment, ClassAttendance, ClassSession
 from hue_literacy.content.release import ContentRelease
+from hue_literacy.dashboard.models import CertifiedLearner, LearnerMonth, LessonDone
 from hue_literacy.households import personal_data as households
 from hue_literacy.households.models import (
     Household,
@@ -87,6 +88,9 @@ KEPT_ELSEWHERE: dict[type, str] = {
     StaffAuditEntry: "the audit log of changes to staff accounts, read by the ward's officials",
     NarrationRecording: "a staff volunteer's recorded narration of a lesson step (work for the "
                         "lessons, heard by every learner once approved; never a learner's)",
+    LearnerMonth: "months with progress, derived from the progress events (in the download)",
+    LessonDone: "lessons completed, derived from the progress events (in the download)",
+    CertifiedLearner: "holds a valid certificate, derived from the certificates (downloaded)",
 }
 
 

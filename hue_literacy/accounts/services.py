@@ -24,6 +24,7 @@ from hue_literacy.accounts.phone import (
     check_new_pin,
     normalise_phone,
 )
+from hue_literacy.dashboard import tallies
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 from hue_literacy.refusals import InputRefused
@@ -164,7 +165,9 @@ def update_learner(
         raise InputRefused(_l("Please write the learner's full name."))
     learner.phone = _claim_phone(raw_phone, current=learner)
     learner.full_name = name
-    learner.group = group
+    old_group, learner.group = learner.group, group
+    db.session.flush()  # the change first: the totals move under the database's write lock
+    tallies.move_group(learner.id, learner.ward_id, old_group, group)
     learner.birth_date = birth_date
     if new_pin:
         learner.secret_hash = hash_secret(check_new_pin(new_pin), hash_method)

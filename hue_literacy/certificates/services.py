@@ -35,6 +35,7 @@ from hue_literacy.certificates.pdf import PrintedCertificate
 from hue_literacy.certificates.signing import format_code, new_code, normalise_code
 from hue_literacy.classes.models import Assessment, Result
 from hue_literacy.content.framework import Framework, localised
+from hue_literacy.dashboard import tallies
 from hue_literacy.database import insert_on_conflict
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
@@ -183,6 +184,7 @@ def issue_certificate(
         raise CertificateRefused(_l("This learner already holds this certificate.")) from error
     db.session.add(AuditEntry(action=ISSUED, actor_id=official.id, certificate_id=certificate.id,
                               at=certificate.issued_at))
+    tallies.certificate_changed(learner.id)
     return certificate
 
 
@@ -213,6 +215,7 @@ def revoke_certificate(
     db.session.refresh(certificate)
     db.session.add(AuditEntry(action=REVOKED, actor_id=actor.id if actor else None,
                               certificate_id=certificate.id, reason=reason, at=now))
+    tallies.certificate_changed(certificate.learner_id)
     return certificate
 
 

@@ -9,9 +9,13 @@ learners), so the page stays fast for a ward of 20,000 learners:
 - by area: learners who *completed every lesson* of at least one / of every competency of
   the area (lesson_completed events, any lesson version). This stands in for mastery, which
   needs each learner's recent answers judged one by one and is too slow for a whole ward.
+Active, certified and completed figures come from the running totals (dashboard/tallies.py)
+once `flask dashboard rebuild` has built them, so their cost does not grow with the events;
+before that they are counted live from the events, with the same result.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
@@ -29,6 +33,7 @@ from hue_literacy.accounts.models import User
 from hue_literacy.certificates.models import Certificate
 from hue_literacy.classes.models import Assessment, ClassAttendance, ClassSession
 from hue_literacy.content.framework import Framework, localised
+from hue_literacy.dashboard import tallies
 from hue_literacy.extensions import db
 from hue_literacy.households.models import Household
 from hue_literacy.sync.models import ProgressEvent
@@ -162,20 +167,41 @@ def _certified_ids():
     return select(Certificate.learner_id).where(Certificate.revoked_at.is_(None))
 
 
-def _learner_counts(ward_ids: Sequence[int], since: datetime | None):
-    """SELECT ward, group, learners, active since, certified: one row per ward and group.
+def _learner_counts(ward_ids: Sequence[int], month: date | None, tz: tzinfo,
+                    built: set[str]) -> list[list]:
+    """[ward, group, learners, active in `month`, certified]: one row per ward and group.
 
-    Without `since` the active column is 0 (the ward page counts it with the months).
+    Without `month` the active column is 0 (the ward page counts it with the months). The
+    active and certified columns come from the running totals when they are `built`.
     """
-    active = User.id.in_(_active_ids(ward_ids, since)) if since is not None else None
-    certified = User.id.in_(_certified_ids())
-    return (
+    live_active = month is not None and tallies.ACTIVITY not in built
+    active = (User.id.in_(_active_ids(ward_ids, utc_midnight(month, tz)))
+              if live_active else None)
+    certified = User.id.in_(_certified_ids()) if tallies.CERTIFIED not in built else None
+    rows = [list(row) for row in db.session.execute(
         select(User.ward_id, User.group, func.count(),
                func.sum(case((active, 1), else_=0)) if active is not None else literal(0),
-               func.sum(case((certified, 1), else_=0)))
+               func.sum(case((certified, 1), else_=0)) if certified is not None else literal(0))
         .where(User.role == Role.LEARNER, User.ward_id.in_(ward_ids))
         .group_by(User.ward_id, User.group)
-    )
+    )]
+    if month is not None and not live_active:
+        active_in = defaultdict(int)
+        for ward_id, day, group, learners in tallies.activity(ward_ids, month):
+            if day == month:
+                active_in[(ward_id, group)] += learners
+        _spread(rows, active_in, 3)
+    if certified is None:
+        _spread(rows, tallies.certified(ward_ids), 4)
+    return rows
+
+
+def _spread(rows: list[list], totals: Mapping[tuple[int, str], int], column: int) -> None:
+    """Put totals per (ward, group key) into the rows' `column` ("" is the key of no group:
+    when a ward has both None and "" rows, the total goes to one of them)."""
+    left = dict(totals)
+    for row in sorted(rows, key=lambda row: row[1] is None):
+        row[column] = left.pop((row[0], row[1] or ""), 0)
 
 
 def _completed_sets(
@@ -285,9 +311,10 @@ def month_series(ward_id: int, today: date, tz: tzinfo, count: int = MONTHS) -> 
 
 
 def _month_series(
-    ward_id: int, today: date, tz: tzinfo, count: int = MONTHS
+    ward_id: int, today: date, tz: tzinfo, count: int = MONTHS, built: set[str] = frozenset()
 ) -> tuple[tuple[Month, ...], dict[str | None, int]]:
-    """The months, and the learners active in the last one by group (from the same scan)."""
+    """The months, and the learners active in the last one by group (from the same scan;
+    counted live only: with the running totals built, _learner_counts reads them)."""
     days = month_starts(today, count)
     moments = [utc_midnight(day, tz) for day in days]
 
@@ -296,14 +323,20 @@ def _month_series(
                                    User.created_at >= moments[0]),
         _month_index(User.created_at, moments),
     )
-    month_index = _month_index(ProgressEvent.occurred_at, moments).label("month_index")
-    active_rows = db.session.execute(
-        select(month_index, User.group, func.count(distinct(ProgressEvent.learner_id)))
-        .join_from(ProgressEvent, User, User.id == ProgressEvent.learner_id)
-        .where(User.role == Role.LEARNER, User.ward_id == ward_id,
-               ProgressEvent.occurred_at >= moments[0])
-        .group_by(month_index, User.group)
-    ).all()
+    if tallies.ACTIVITY in built:
+        position = {day: index for index, day in enumerate(days)}
+        active_rows = [(position[day], None, learners)
+                       for _ward, day, _group, learners in tallies.activity([ward_id], days[0])
+                       if day in position]
+    else:
+        month_index = _month_index(ProgressEvent.occurred_at, moments).label("month_index")
+        active_rows = db.session.execute(
+            select(month_index, User.group, func.count(distinct(ProgressEvent.learner_id)))
+            .join_from(ProgressEvent, User, User.id == ProgressEvent.learner_id)
+            .where(User.role == Role.LEARNER, User.ward_id == ward_id,
+                   ProgressEvent.occurred_at >= moments[0])
+            .group_by(month_index, User.group)
+        ).all()
     active: dict[int, int] = {}
     last_by_group: dict[str | None, int] = {}
     for index, group, learners in active_rows:
@@ -345,11 +378,14 @@ def ward_coverage(
     competency_lessons: Mapping[str, Sequence[str]], locale: str, all_label: str = "",
 ) -> WardCoverage:
     """Everything the ward dashboard shows, as of `today` (local date in `tz`)."""
-    months, active_by_group = _month_series(ward.id, today, tz)
-    rows = db.session.execute(_learner_counts([ward.id], None)).all()
+    built = tallies.built_names()
+    months, active_by_group = _month_series(ward.id, today, tz, built=built)
+    counted = tallies.ACTIVITY in built  # else the months' scan counted this month's too
+    rows = _learner_counts([ward.id], month_start(today) if counted else None, tz, built)
     by_group: dict[str | None, list[int]] = {}
-    for _ward_id, group, learners, _active, certified in rows:
-        by_group[group] = [learners, active_by_group.get(group, 0), certified or 0]
+    for _ward_id, group, learners, active, certified in rows:
+        by_group[group] = [learners, active if counted else active_by_group.get(group, 0),
+                           certified or 0]
     known = [group.id for group in framework.groups]
     groups = [
         GroupCoverage(group.id, localised(group.name, locale), *by_group.get(group.id, (0, 0, 0)))
@@ -373,12 +409,17 @@ def ward_coverage(
     assessments = db.session.scalar(
         select(func.count()).where(Assessment.learner_id.in_(_learners_of([ward.id])))
     )
-    # areas and basic skills counted in one pass over the ward's completed lessons
-    both = _completed_sets(ward.id, {**{("area", key): comp_ids for key, comp_ids
-                                        in area_sets(framework).items()},
-                                     **{("skill", key): comp_ids for key, comp_ids
-                                        in skill_sets(framework).items()}},
-                           competency_lessons)
+    # areas and basic skills: the running totals, else one pass over the completed lessons
+    basis = tallies.completions_built(built, framework, competency_lessons)
+    if basis is not None:
+        both = {tuple(key.split(":", 1)): counts
+                for key, counts in tallies.completions(ward.id, basis).items()}
+    else:
+        both = _completed_sets(ward.id, {**{("area", key): comp_ids for key, comp_ids
+                                            in area_sets(framework).items()},
+                                         **{("skill", key): comp_ids for key, comp_ids
+                                            in skill_sets(framework).items()}},
+                               competency_lessons)
     areas_found = {key: counts for (kind, key), counts in both.items() if kind == "area"}
     skills_found = {key: counts for (kind, key), counts in both.items() if kind == "skill"}
     return WardCoverage(
@@ -404,10 +445,9 @@ def city_overview(wards: Iterable[Ward], today: date, tz: tzinfo,
     """Every ward side by side, sorted by `sort` (one of SORT_KEYS)."""
     wards = list(wards)
     ids = [ward.id for ward in wards]
-    this_month = utc_midnight(month_start(today), tz)
     learners: dict[int, list[int]] = {}
-    for ward_id, _group, count, active, certified in db.session.execute(
-            _learner_counts(ids, this_month)):
+    for ward_id, _group, count, active, certified in _learner_counts(
+            ids, month_start(today), tz, tallies.built_names()):
         totals = learners.setdefault(ward_id, [0, 0, 0])
         totals[0] += count
         totals[1] += active or 0
@@ -450,43 +490,3 @@ def sort_rows(rows: list[WardRow], sort: str, descending: bool) -> list[WardRow]
         return getattr(row, sort)
 
     return sorted(rows, key=key, reverse=descending)
-
-
-# --- CSV -----------------------------------------------------------------------------------------
-
-
-def ward_rows(coverage: WardCoverage, labels: Mapping[str, str],
-              month_label=lambda day: day.strftime("%Y-%m")) -> list[list[object]]:
-    """The ward dashboard as rows: totals, groups, areas, then the months (labels translated)."""
-    c, t = coverage, labels
-    rows: list[list[object]] = [
-        [t["ward"], c.ward.name], [t["date"], c.today.isoformat()], [],
-        [t["figure"], t["value"]],
-        [t["learners"], c.learners], [t["active"], c.active], [t["certified"], c.certified],
-        [t["households"], c.households], [t["families"], c.digital_families],
-        [t["family_share"], percent(c.digital_family_share)],
-        [t["classes"], c.classes], [t["attendances"], c.attendances],
-        [t["assessments"], c.assessments], [],
-        [t["group"], t["learners"], t["active"], t["certified"]],
-    ]
-    rows += [[g.name or t["no_group"], g.learners, g.active, g.certified] for g in c.groups]
-    rows += [[], [t["area"], t["area_some"], t["area_every"]]]
-    rows += [[a.name, a.some, a.every] for a in c.areas]
-    rows += [[], [t["month"], t["new_learners"], t["active_learners"], t["certificates"],
-                  t["classes"]]]
-    rows += [[month_label(m.month), m.new_learners, m.active_learners, m.certificates,
-              m.classes] for m in c.months]
-    return rows
-
-
-def city_rows(rows: Sequence[WardRow], labels: Mapping[str, str]) -> list[list[object]]:
-    """The city overview as rows with a header row."""
-    t = labels
-    header = [t["ward"], t["code"], t["learners"], t["active"], t["certified"], t["households"],
-              t["families"], t["family_share"], t["classes"]]
-    return [header] + [
-        [r.ward.name, r.ward.code, r.learners, r.active, r.certified, r.households,
-         r.digital_families, percent(r.digital_family_share), r.classes]
-        for r in rows
-    ]
-

@@ -1,16 +1,20 @@
 """The officials' dashboard: their ward's coverage, the city side by side, CSV exports."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
+import click
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, require_ward, role_required
-from hue_literacy.dashboard import services
+from hue_literacy.dashboard import export, services, tallies
 from hue_literacy.dashboard.charts import bar_chart
+from hue_literacy.extensions import db
 from hue_literacy.i18n import day_text, format_month
 from hue_literacy.progress.services import competency_lesson_ids
 from hue_literacy.spreadsheets import csv_bytes
@@ -24,6 +28,24 @@ OFFICIALS = (Role.OFFICIAL, Role.ADMIN)
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(dashboard_cli)
+
+
+dashboard_cli = AppGroup("dashboard", help="The officials' dashboards.")
+
+
+@dashboard_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute the dashboards' running totals from the stored events and certificates.
+
+    Run after `flask db upgrade`, a restore or a content release with other lessons (until
+    then the pages count live, slowly); syncs wait while it runs, nothing is lost.
+    """
+    began = time.perf_counter()
+    counts = tallies.rebuild(inputs.release(), inputs.timezone())
+    db.session.commit()
+    click.echo(f"Dashboard totals rebuilt in {time.perf_counter() - began:.1f} s: "
+               + ", ".join(f"{name} {count}" for name, count in counts.items()) + ".")
 
 
 def _ward_or_404(code: str) -> Ward:
@@ -137,8 +159,8 @@ def ward_export(code: str):
     require_ward(ward.id)
     coverage = _coverage(ward)
     # A spreadsheet keeps months as "12/2026": short, and sortable once Excel reads them.
-    rows = services.ward_rows(coverage, _labels(),
-                              month_label=lambda day: f"{day.month:02d}/{day.year}")
+    rows = export.ward_rows(coverage, _labels(),
+                            month_label=lambda day: f"{day.month:02d}/{day.year}")
     return _csv(rows, f"dashboard-{ward.code.lower()}-{coverage.today.isoformat()}.csv")
 
 
@@ -185,4 +207,4 @@ def city_export():
     sort, descending = _sorting()
     rows = services.city_overview(all_wards(), inputs.today(), inputs.timezone(), sort, descending)
     filename = f"dashboard-hue-{inputs.today().isoformat()}.csv"
-    return _csv(services.city_rows(rows, _labels()), filename)
+    return _csv(export.city_rows(rows, _labels()), filename)

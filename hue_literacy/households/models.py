@@ -37,6 +37,7 @@ class Household(db.Model):
     __table_args__ = (
         UniqueConstraint("ward_id", "address_key", name="uq_households_ward_address"),
         Index("ix_households_ward_last_visit", "ward_id", "last_visit_on"),
+        Index("ix_households_ward_family", "ward_id", "digital_family"),  # dashboard counts
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from hue_literacy.clock import as_utc
+from hue_literacy.dashboard import tallies
 from hue_literacy.database import insert_on_conflict
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
@@ -149,10 +150,13 @@ def event_row(raw: Any, learner_id: int, release, now: datetime) -> dict:
     }
 
 
-def store_batch(learner_id: int, events: list, release, now: datetime | None = None) -> BatchResult:
+def store_batch(learner_id: int, events: list, release, tz: tzinfo,
+                now: datetime | None = None) -> BatchResult:
     """Store the valid events of a batch once each; answer for every event in order.
 
-    Answers are stored with the server's verdict (sync/judging.py), not the phone's.
+    Answers are stored with the server's verdict (sync/judging.py), not the phone's. The
+    dashboards' running totals count the inserted events in the same transaction (months in
+    Hue's calendar, `tz`).
     """
     now = now or utcnow()
     batch = BatchResult()
@@ -176,6 +180,8 @@ def store_batch(learner_id: int, events: list, release, now: datetime | None = N
         if result.status == "pending" and result.id not in rows:
             result.status, result.reason = "refused", "unknown_step"
     inserted = insert_new(list(rows.values()))
+    tallies.record_events(learner_id, (rows[event_id] for event_id in sorted(inserted)),
+                          release, tz)
     owners = existing_owners(set(rows) - inserted)
     for result in batch.results:
         if result.status != "pending":

@@ -71,7 +71,8 @@ EVENT_TEXTS = BatchTexts(
 def receive_events():
     """Store a batch of progress events; answer stored / duplicate / refused for each."""
     events = read_batch("events", services.MAX_BATCH, EVENT_TEXTS)
-    result = services.store_batch(current_user.id, events, inputs.release())
+    result = services.store_batch(current_user.id, events, inputs.release(),
+                                 inputs.timezone())
     return jsonify(result.as_json())
 
 
