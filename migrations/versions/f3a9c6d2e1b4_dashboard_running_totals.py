@@ -2,14 +2,14 @@
 indexes the dashboards count learners and households from
 
 Revision ID: f3a9c6d2e1b4
-Revises: 02834eb34e37
+Revises: c4f18a2e9b61
 Create Date: 2026-12-01 11:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'f3a9c6d2e1b4'
-down_revision = '02834eb34e37'
+down_revision = 'c4f18a2e9b61'
 branch_labels = None
 depends_on = None
 
