@@ -23,6 +23,7 @@ run: install
 	$(BIN)/flask content check --strict
 	$(BIN)/flask demo seed
 	$(BIN)/flask dashboard rebuild
+	$(BIN)/flask certificates keys generate --if-missing
 	@echo "Open http://$(HOST):$(PORT)/ (on a ward LAN: make run HOST=0.0.0.0)"
 	@if [ "$(HOST)" != "127.0.0.1" ] && [ "$(HOST)" != "localhost" ]; then \
 	  echo "WARNING: phones reaching this PC at http://<its LAN address>:$(PORT)/ get NO offline use"; \

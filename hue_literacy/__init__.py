@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hue_literacy import static_files
     from hue_literacy.accounts import views as accounts
+    from hue_literacy.certificates import check_views as certificate_checks
     from hue_literacy.certificates import views as certificates
     from hue_literacy.classes import views as classes
     from hue_literacy.dashboard import views as dashboard
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     progress.init_app(app)
     classes.init_app(app)
     certificates.init_app(app)
+    certificate_checks.init_app(app)
     dashboard.init_app(app)
     staff.init_app(app)
     roster.init_app(app)

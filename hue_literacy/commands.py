@@ -19,10 +19,12 @@ admin_cli = AppGroup("admin", help="City administrators.")
 
 def init_app(app: Flask) -> None:
     from hue_literacy.backups import commands as backups
+    from hue_literacy.certificates import commands as certificates
 
     for group in (wards_cli, demo_cli, admin_cli):
         app.cli.add_command(group)
     backups.init_app(app)
+    certificates.init_app(app)
 
 
 @wards_cli.command("seed")

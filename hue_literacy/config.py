@@ -53,6 +53,9 @@ class Config:
     CERTIFICATE_BASE_URL: str | None = None
     # Processes that lay out a big batch of certificate PDFs at once (0: one per core).
     CERTIFICATE_PDF_PROCESSES = 0
+    # Folder of the Ed25519 keys that sign certificates (certificates/keys.py); default
+    # instance/keys. Several servers of one city share it (or a copy of it).
+    CERTIFICATE_KEYS_DIR: str | None = None
     # Largest request body read, with or without Content-Length (chunked bodies are cut off
     # at this size too); no page takes uploads, forms are a few kilobytes.
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -96,6 +99,8 @@ def load_config(app, config: dict | None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         uri = "sqlite:///" + str(Path(app.instance_path) / "hue_literacy.sqlite")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if not app.config.get("CERTIFICATE_KEYS_DIR"):
+        app.config["CERTIFICATE_KEYS_DIR"] = str(Path(app.instance_path) / "keys")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
         app.config["SECRET_KEY_FROM_INSTANCE"] = True
@@ -116,6 +121,11 @@ def production_warnings(config) -> list[str]:
             "HUE_CERTIFICATE_BASE_URL is not set: printed certificates will carry the address "
             "the official used (maybe http://192.168.x.x), which nobody can check from outside. "
             "Set it to the public https address, e.g. https://hocso.hue.gov.vn.")
+    keys_dir = config.get("CERTIFICATE_KEYS_DIR")
+    if keys_dir and not (Path(keys_dir) / "current").is_file():
+        warnings.append(
+            f"No certificate signing key in {config['CERTIFICATE_KEYS_DIR']}: certificates "
+            "cannot be printed. Run `flask certificates keys generate` once.")
     return warnings
 
 

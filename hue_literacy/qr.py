@@ -4,23 +4,30 @@ from __future__ import annotations
 import io
 
 import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
+
+# M (15 % of the code may be lost) for screens; Q (25 %) for paper that gets folded and dirty.
+ERROR_CORRECTION = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q}
 
 
-def _code(data: str, border: int, mask_pattern: int | None = None) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=mask_pattern)
+def _code(data: str, border: int, mask_pattern: int | None = None,
+          error_correction: str = "M") -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECTION[error_correction], border=border,
+                         mask_pattern=mask_pattern)
     code.add_data(data)
     code.make(fit=True)
     return code
 
 
-def qr_svg(data: str, border: int = 4) -> str:
+def qr_svg(data: str, border: int = 4, module_mm: float = 1.0, error_correction: str = "M",
+           mask_pattern: int | None = None) -> str:
     """An inline <svg> element (no XML declaration) that scales to its box.
 
     Each horizontal run of dark modules is one rectangle of the path, which makes the
     markup about half the size of one square per module (phones pay for every byte).
+    Its intrinsic size is `module_mm` per module, which is how large it prints.
     """
-    matrix = _code(data, border).get_matrix()  # includes the quiet zone
+    matrix = _code(data, border, mask_pattern, error_correction).get_matrix()  # with quiet zone
     size = len(matrix)
     runs = []
     for y, row in enumerate(matrix):
@@ -35,7 +42,8 @@ def qr_svg(data: str, border: int = 4) -> str:
             runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
-        f'width="{size}mm" height="{size}mm" shape-rendering="crispEdges">'
+        f'width="{size * module_mm:g}mm" height="{size * module_mm:g}mm" '
+        'shape-rendering="crispEdges">'
         f'<rect width="{size}" height="{size}" fill="#fff"/>'
         f'<path fill="#000" d="{"".join(runs)}"/></svg>'
     )

@@ -7,8 +7,21 @@ import pytest
 from sqlalchemy import text
 
 from hue_literacy import create_app
+from hue_literacy.certificates.keys import generate_key
 from hue_literacy.extensions import db
 from hue_literacy.wards.services import seed_wards
+
+_KEYS_DIR: str | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def certificate_keys(tmp_path_factory):
+    """One Ed25519 signing key for the session, in a temp folder (never instance/keys)."""
+    global _KEYS_DIR
+    folder = tmp_path_factory.mktemp("keys")
+    generate_key(folder)
+    _KEYS_DIR = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +33,8 @@ def database_url(tmp_path_factory) -> str:
 
 
 def make_app(database_url: str, **overrides):
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url}
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+              "CERTIFICATE_KEYS_DIR": _KEYS_DIR}
     config.update(overrides)
     return create_app(config)
 

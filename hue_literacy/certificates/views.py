@@ -24,9 +24,11 @@ from hue_literacy.accounts import throttle
 from hue_literacy.accounts.models import User
 from hue_literacy.certificates import services
 from hue_literacy.certificates.eligibility import eligibility_for
+from hue_literacy.certificates.keys import KeyProblem, Keyring, app_keyring
 from hue_literacy.certificates.models import Certificate
 from hue_literacy.certificates.pdf import render_pdf
-from hue_literacy.certificates.signing import format_code, normalise_code, sign, signature_matches
+from hue_literacy.certificates.signing import format_code, normalise_code
+from hue_literacy.certificates.statement import sign_statement
 from hue_literacy.classes.models import ClassSession
 from hue_literacy.classes.services import attendances, classes_for
 from hue_literacy.clock import local_date
@@ -92,10 +94,11 @@ def _public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def _verify_url(certificate: Certificate) -> str:
-    """The URL in the printed QR: the code plus a signature only this app can make."""
-    signature = sign(certificate.serial, certificate.code, current_app.config["SECRET_KEY"])
-    return _public_url("certificates.verify", code=format_code(certificate.code), s=signature)
+def _verify_url(certificate: Certificate, keyring: Keyring) -> str:
+    """The URL in the printed QR: the check page's address plus the signed statement."""
+    kid, private_key = keyring.signing_key()
+    token = sign_statement(services.statement_of(certificate), kid, private_key)
+    return _public_url("certificates.verify", code=format_code(certificate.code), t=token)
 
 
 def _lookup_url() -> str:
@@ -107,9 +110,17 @@ def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
     locale = _pdf_locale()
     content = inputs.release()
     lookup = _lookup_url()
+    keyring = app_keyring(current_app.config)
+    try:
+        keyring.signing_key()
+    except KeyProblem:
+        current_app.logger.error("no certificate signing key: run flask certificates keys generate")
+        flash(_("Certificates cannot be printed yet: this server has no signing key. Please ask "
+                "the city's IT helper to create one."), "error")
+        return redirect(url_for("certificates.index"))
     # Each paper shows the framework version its certificate was earned under.
     pages = [services.printed(cert, content.framework_version(cert.framework_version), locale,
-                              _verify_url(cert), lookup)
+                              _verify_url(cert, keyring), lookup)
              for cert in certificates]
     processes = current_app.config["CERTIFICATE_PDF_PROCESSES"]
     response = Response(render_pdf(pages, locale, processes), mimetype="application/pdf")
@@ -285,16 +296,18 @@ def verify(code: str):
     if certificate is None:
         response = render_template("certificates/verify_unknown.html", code=code), 404
     else:
-        signature = request.args.get("s")
+        # t: the signed statement of papers printed now; s: the HMAC of papers printed before.
+        token, signature = request.args.get("t"), request.args.get("s")
         view = services.public_view(
             certificate, inputs.release().framework_version(certificate.framework_version),
             inputs.language(), _local_date)
         response = render_template(
             "certificates/verify.html",
             view=view,
-            signed=signature is not None,
-            genuine=signature_matches(certificate.serial, certificate.code, signature,
-                                      current_app.config["SECRET_KEY"]),
+            signed=token is not None or signature is not None,
+            genuine=services.qr_is_genuine(
+                certificate, token, signature, app_keyring(current_app.config).public_keys,
+                current_app.config["SECRET_KEY"]),
         )
     return response
 
