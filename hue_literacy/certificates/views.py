@@ -114,7 +114,7 @@ def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
     try:
         keyring.signing_key()
     except KeyProblem:
-        current_app.logger.error("no certificate signing key: run flask certificates keys generate")
+        # The start of the app already warned the IT helper (config.production_warnings).
         flash(_("Certificates cannot be printed yet: this server has no signing key. Please ask "
                 "the city's IT helper to create one."), "error")
         return redirect(url_for("certificates.index"))
