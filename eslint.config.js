@@ -25,6 +25,7 @@ const PAGE_SCRIPTS = [
   'static/js/recorder.js',
   'static/js/next-page.js',
   'static/js/progress-saved.js',
+  'static/js/text-size-early.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),

@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     group: Mapped[str | None] = mapped_column(String(30))
     birth_date: Mapped[date | None] = mapped_column(Date)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # normal | large | larger: the learner's own choice, the same on every phone they use
+    text_size: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

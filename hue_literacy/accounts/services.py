@@ -252,6 +252,7 @@ def export_personal_data(user: User, context: DataContext) -> dict[str, Any]:
             "group": user.group,
             "birth_date": user.birth_date.isoformat() if user.birth_date else None,
             "language": user.locale,
+            "text_size": user.text_size,
             "created_at": _iso(user.created_at),
             "registered_by": user.registered_by.full_name if user.registered_by else None,
             "consent": {
@@ -272,9 +273,21 @@ def delete_account(user: User, context: DataContext, now: datetime | None = None
     user.secret_hash = None
     user.birth_date = None
     user.locale = None
+    user.text_size = None
     user.card_version += 1
     user.deleted_at = now or utcnow()
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+TEXT_SIZES = ("normal", "large", "larger")
+
+
+def choose_text_size(user: User, size: object) -> str:
+    """Keep the learner's text size on their account (every phone they use shows it)."""
+    if size not in TEXT_SIZES:
+        raise InputRefused(_l("Choose normal, large or larger text."))
+    user.text_size = str(size)
+    return user.text_size

@@ -8,6 +8,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -24,17 +25,22 @@ from hue_literacy.accounts.forms import RegisterForm, SignInForm, StaffSignInFor
 from hue_literacy.accounts.models import User
 from hue_literacy.accounts.throttle import ThrottlePolicy
 from hue_literacy.downloads import personal_data_context, personal_data_download
-from hue_literacy.extensions import db, login_manager
+from hue_literacy.extensions import csrf, db, login_manager
 from hue_literacy.i18n import chosen_language, remember_language
 from hue_literacy.main.navigation import safe_next_url
 from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.services import all_wards
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+# JSON settings a cached page (no form token) changes: exempt from form CSRF like the sync
+# API, and JSON only, which a cross-site page cannot send without a preflight.
+api = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    csrf.exempt(api)
+    app.register_blueprint(api)
     login_manager.login_view = "accounts.sign_in"
     login_manager.session_protection = "basic"
 
@@ -212,3 +218,18 @@ def delete_my_account():
         flash(_("Your account and your personal data have been deleted."), "info")
         return redirect(url_for("main.home"))
     return render_template("accounts/delete.html", subject=current_user)
+
+
+@api.put("/me/text-size")
+@login_required
+def choose_text_size():
+    """Keep the text size the person chose on their account: every phone they use shows it."""
+    if not request.is_json:
+        return jsonify(error=_("Send the text size as JSON.")), 415
+    data = request.get_json(silent=True)
+    try:
+        size = services.choose_text_size(
+            current_user, data.get("text_size") if isinstance(data, dict) else None)
+    except InputRefused as refused:
+        return jsonify(error=str(refused.message), field="text_size"), 400
+    return jsonify(text_size=size)

@@ -53,6 +53,11 @@ def session_info():
             "role": str(current_user.role) if signed_in else None,
             # The catalogue (cached for everyone) shows the learner's group path first.
             "group": (current_user.group or None) if learner else None,
+            # A shared family phone lists who learns on it ("who is learning?" tiles), and
+            # each one's text size follows them from phone to phone.
+            "name": current_user.full_name if learner else None,
+            "phone": current_user.phone if learner else None,
+            "text_size": current_user.text_size if signed_in else None,
             "content_hash": inputs.release().content_hash,
         }
     )
