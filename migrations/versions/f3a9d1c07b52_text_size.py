@@ -1,14 +1,14 @@
 """a learner's text size on their account
 
 Revision ID: f3a9d1c07b52
-Revises: c4f18a2e9b61
+Revises: f3a9c6d2e1b4
 Create Date: 2026-12-01 11:15:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'f3a9d1c07b52'
-down_revision = 'c4f18a2e9b61'
+down_revision = 'f3a9c6d2e1b4'
 branch_labels = None
 depends_on = None
 
