@@ -33,6 +33,7 @@ BENCHES = [
     ("sync", ["sync_throughput.py", "--runs", "3"], False, True),
     ("certificates", ["certificate_pdf.py"], False, False),
     ("officials' pages", ["dashboard.py", "sqlite"], True, False),
+    ("city", ["city.py"], True, True),
     ("ward pages", ["ward_pages.py", "sqlite"], True, False),
     ("ambassador home", ["ward_pages_households.py", "sqlite"], True, False),
 ]

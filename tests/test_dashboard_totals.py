@@ -171,6 +171,48 @@ def test_syncs_at_the_same_moment_count_each_month_and_lesson_once(app, built):
         assert totals() == rebuilt()
 
 
+def test_a_rebuild_while_phones_sync_counts_every_event_once(app, built):
+    """`flask dashboard rebuild` run while learners sync: syncs wait for it or it waits for
+    them, and the totals afterwards are what a rebuild after the syncs computes."""
+    with app.app_context():
+        lessons = list(competency_lesson_ids(release())["QR-1"])
+        learner_ids = [LearnerFactory(group="trader").id for _ in range(4)]
+        db.session.commit()
+        batches = [completions(lessons, datetime.now(UTC)) for _ in learner_ids]
+    phones = [phone_of(app, learner_id) for learner_id in learner_ids]
+    start = threading.Barrier(len(phones) + 1)
+    errors: list[BaseException] = []
+
+    def send(index: int) -> None:
+        try:
+            start.wait(timeout=60)
+            sync(phones[index], batches[index])
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    def rebuild() -> None:
+        try:
+            with app.app_context():
+                start.wait(timeout=60)
+                tallies.rebuild(release(), HUE)
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(phones))]
+    threads.append(threading.Thread(target=rebuild))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with app.app_context():
+        kept = totals()
+        assert kept == rebuilt()
+        qr = next(area for area in both_ways()[0].areas if area.area_id == "qr")
+        assert qr.some == 4
+
+
 def test_certificates_and_a_changed_group_move_the_totals(app):
     with app.app_context():
         official = OfficialFactory(ward=ward("PHUXUAN"))

@@ -6,8 +6,8 @@ the same at any size. They change in the transaction that stores what they count
 - `record_events()` from the sync (sync/services.py) for the events it actually inserted;
 - `certificate_changed()` when a certificate is issued or revoked;
 - `move_group()` when a learner's group changes.
-Each first takes the learner's lock (PostgreSQL: an advisory lock for the transaction; SQLite:
-the database's write lock, held since the transaction's first write, which every caller has
+Each first locks the learner (PostgreSQL: their account row FOR NO KEY UPDATE; SQLite: the
+database's write lock, held since the transaction's first write, which every caller has
 made), so two syncs of one learner at the same moment count each new month or lesson once.
 Counters change by `n = n + delta` in one statement, in a fixed order (no deadlock).
 `rebuild()` (`flask dashboard rebuild`) recomputes everything from the events while holding
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from itertools import groupby
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import delete, func, literal, select, text
 
 from hue_literacy.access import Role
 from hue_literacy.accounts.models import User
@@ -45,7 +45,9 @@ from hue_literacy.sync.models import ProgressEvent
 COMPLETED = "lesson_completed"
 ACTIVITY = "activity"
 CERTIFIED = "certified"
-LOCK_SPACE = 16_016  # PostgreSQL advisory locks: (space, 0) all writers, (space + 1, learner)
+# in the order every writer first writes them: the rebuild locks them so, and waits, no deadlock
+TABLES_IN_WRITE_ORDER = ("tally_learner_months", "tally_lessons_done", "tally_certified_learners",
+                         "tally_ward_activity", "tally_ward_completions", "tally_ward_certified")
 
 # --- the rules ---------------------------------------------------------------------------------
 
@@ -112,17 +114,19 @@ def _completions_name(basis_name: str) -> str:
 # --- keeping them in step ------------------------------------------------------------------
 
 
-def _lock_learner(learner_id: int) -> None:
-    """Serialise the totals' changes of one learner (and wait while a rebuild runs)."""
+def _locked_learner(learner_id: int) -> tuple[int, str] | None:
+    """Lock the learner for the totals' changes; their ward and group key (as committed by
+    then), or None when they are counted nowhere.
+
+    PostgreSQL: FOR NO KEY UPDATE waits for another sync, certificate or group change of the
+    learner to commit and then reads the row as it committed it (it does not conflict with
+    the key-share locks that inserting their events takes). SQLite: the caller's transaction
+    holds the database's write lock already.
+    """
+    query = select(User.ward_id, User.group, User.role).where(User.id == learner_id)
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock_shared(LOCK_SPACE, 0)))
-        db.session.execute(select(func.pg_advisory_xact_lock(LOCK_SPACE + 1, learner_id)))
-
-
-def _learner(learner_id: int) -> tuple[int, str] | None:
-    """The learner's ward and group key, or None when they are counted nowhere."""
-    row = db.session.execute(
-        select(User.ward_id, User.group, User.role).where(User.id == learner_id)).one_or_none()
+        query = query.with_for_update(key_share=True)  # FOR NO KEY UPDATE
+    row = db.session.execute(query).one_or_none()
     if row is None or row.role != Role.LEARNER or row.ward_id is None:
         return None
     return row.ward_id, row.group or ""
@@ -154,8 +158,7 @@ def record_events(learner_id: int, rows: Iterable[Mapping], release, tz: tzinfo)
     rows = list(rows)
     if not rows:
         return
-    _lock_learner(learner_id)
-    who = _learner(learner_id)
+    who = _locked_learner(learner_id)
     if who is None:
         return
     ward_id, group = who
@@ -187,8 +190,7 @@ def record_events(learner_id: int, rows: Iterable[Mapping], release, tz: tzinfo)
 def certificate_changed(learner_id: int) -> None:
     """Count the learner as certified exactly while they hold a valid certificate (call
     after issuing or revoking one, in the same transaction)."""
-    _lock_learner(learner_id)
-    who = _learner(learner_id)
+    who = _locked_learner(learner_id)
     if who is None:
         return
     holds = db.session.scalar(select(func.count()).where(
@@ -208,9 +210,8 @@ def certificate_changed(learner_id: int) -> None:
 def move_group(learner_id: int, ward_id: int | None, old: str | None, new: str | None) -> None:
     """Move a learner's counted months and certificate from their old group to the new one."""
     old, new = old or "", new or ""
-    if old == new or ward_id is None:
+    if old == new or ward_id is None or _locked_learner(learner_id) is None:
         return
-    _lock_learner(learner_id)
     months = sorted(db.session.scalars(
         select(LearnerMonth.month).where(LearnerMonth.learner_id == learner_id)))
     for month in months:
@@ -265,12 +266,14 @@ def completions(ward_id: int, basis_name: str) -> dict[str, tuple[int, int]]:
 def rebuild(release, tz: tzinfo) -> dict[str, int]:
     """Recompute every total from the events and certificates, in the caller's transaction.
 
-    Every writer of totals waits meanwhile (PostgreSQL: the exclusive advisory lock; SQLite:
-    the write lock taken by the first DELETE). Return how many rows each kind holds."""
+    Every writer of totals waits meanwhile (PostgreSQL: the tables locked EXCLUSIVE, which
+    still lets pages read them; SQLite: the write lock taken by the first DELETE). Return how
+    many rows each kind holds."""
     from hue_literacy.progress.services import competency_lesson_ids
 
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(LOCK_SPACE, 0)))
+        db.session.execute(text(f"LOCK TABLE {', '.join(TABLES_IN_WRITE_ORDER)} "
+                                "IN EXCLUSIVE MODE"))
     for model in (WardCompletion, WardCertified, WardActivity, CertifiedLearner, LessonDone,
                   LearnerMonth, TallyBuild):
         db.session.execute(delete(model))
