@@ -26,6 +26,7 @@ const PAGE_SCRIPTS = [
   'static/js/next-page.js',
   'static/js/progress-saved.js',
   'static/js/text-size-early.js',
+  'static/js/path-audio.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),

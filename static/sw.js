@@ -10,6 +10,7 @@ import { outbox } from '/static/js/outbox.js';
 const QUEUES = { [outbox.tag]: outbox, [households.tag]: households };
 
 const META = 'hue-meta';
+const NARRATION = 'hue-narration'; // recordings cached when their lesson opens (narration.js)
 const PREFIX = 'hue-content-';
 
 async function readPointer(lang) {
@@ -114,11 +115,38 @@ function offlineFallbackLang(url) {
   return match ? match[1] : 'vi';
 }
 
+/** A cached recording, cut to the byte range an <audio> element asks for (206). */
+async function narrationAudio(request) {
+  const hit = await (await caches.open(NARRATION)).match(request.url);
+  if (!hit) return fetch(request);
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get('Range') || '');
+  if (!range) return hit;
+  const body = await hit.arrayBuffer();
+  const size = body.byteLength;
+  const start = range[1] === '' ? Math.max(0, size - Number(range[2])) : Number(range[1]);
+  let end = range[1] !== '' && range[2] !== '' ? Math.min(Number(range[2]), size - 1) : size - 1;
+  if (start >= size) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+  if (end < start) end = start;
+  return new Response(body.slice(start, end + 1), {
+    status: 206,
+    headers: {
+      'Content-Type': hit.headers.get('Content-Type') || 'audio/webm',
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Content-Length': String(end - start + 1),
+      'Accept-Ranges': 'bytes',
+    },
+  });
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (url.pathname.startsWith('/narration/audio/') || url.pathname.startsWith('/narration/shipped/')) {
+    event.respondWith(narrationAudio(request));
+    return;
+  }
   const precached = url.pathname.startsWith('/learn/') || url.pathname.startsWith('/static/');
   if (precached) {
     // Cache first: lesson pages and assets are versioned by the release the cache was built for.

@@ -217,3 +217,30 @@ def test_the_phone_voice_reads_a_speech_friendly_text(tree):
     lesson = load_release(tree.root).lesson("vi", "pay-check")
     choice = next(step for step in lesson.steps if step.type == "choice")
     assert step_speech_text(choice, "vi") == "Which one? This one. That one. Another."
+
+
+def test_a_learner_gets_the_recordings_of_their_own_path_to_download(narr_app, people):
+    from tests.factories import LearnerFactory
+
+    official = _as(narr_app, people["official"])
+    sent = _send(official, real_webm()).json
+    official.post(f"/narration/review/{sent['id']}", data={"decision": "approve"})
+    with narr_app.app_context():
+        learner_id = LearnerFactory(group="elderly").id
+        db.session.commit()
+    learner = _as(narr_app, learner_id)
+    plan = learner.get("/api/v1/narration/path/vi").json
+    assert [lesson["lesson"] for lesson in plan["lessons"]] == [
+        "safe-spot", "qr-scan", "pay-check", "gov-report"]
+    assert plan["lessons"][1]["steps"]["intro"]["url"] == sent["url"]
+    assert plan["bytes"] == len(real_webm())
+    assert narr_app.test_client().get("/api/v1/narration/path/vi").status_code == 401
+    page = learner.get("/progress/").get_data(as_text=True)
+    assert "Tải giọng đọc các bài của tôi" in page
+
+
+def test_the_player_page_carries_each_steps_speech_text_and_its_recordings_list(client):
+    page = client.get("/learn/vi/pay-check-name").get_data(as_text=True)
+    assert 'data-narration="/api/v1/narration/vi/pay-check-name"' in page
+    assert 'data-speech="Tên người nhận là điều quan trọng nhất.' in page
+    assert "data-narration-player" in page

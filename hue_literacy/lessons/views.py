@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from hue_literacy import request_inputs as inputs
 from hue_literacy.content.model import Lesson, OrderStep, ScanStep
 from hue_literacy.content.release import REFERENCE_LANG
+from hue_literacy.content.speech import step_speech_text
 from hue_literacy.lessons import services
 from hue_literacy.qr import qr_svg
 from hue_literacy.static_files import send_buffered
@@ -115,6 +116,7 @@ def player(lang: str, lesson_id: str):
             rows=services.screen_rows,
             media_url=lambda name: url_for(".media", lang=lang, filename=name),
             voice=VOICES.get(lang, "vi-VN"),
+            speech_text=lambda step: step_speech_text(step, lang),
             strings=_player_strings(),
         )
 

@@ -11,6 +11,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -122,9 +123,13 @@ def lesson(lang: str, lesson_id: str):
     _require_recorder()
     found = _lesson_or_404(lang, lesson_id)
     steps = services.lesson_narration(inputs.release(), lang, found)
-    return render_template("narration/lesson.html", lang=lang, lesson=found, steps=steps,
-                           recording_url=_recording_url, max_seconds=services.MAX_SECONDS,
-                           bitrate=services.BITRATE, strings=_recorder_strings())
+    response = make_response(render_template(
+        "narration/lesson.html", lang=lang, lesson=found, steps=steps,
+        recording_url=_recording_url, max_seconds=services.MAX_SECONDS,
+        bitrate=services.BITRATE, strings=_recorder_strings()))
+    # The one page that uses the microphone (every other page refuses it).
+    response.headers["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=()"
+    return response
 
 
 def _recorder_strings() -> dict[str, str]:
@@ -169,8 +174,10 @@ def review_list():
         found = release.lessons.get(recording.lang, {}).get(recording.lesson_id)
         steps = services.lesson_narration(release, recording.lang, found, uploads=False) \
             if found else []
-        texts[recording.id] = next(((s.text, s.is_current(recording)) for s in steps
-                                    if s.step_id == recording.step_id), ("", False))
+        texts[recording.id] = next(
+            ((s.text, s.is_current(recording), found.title, number)
+             for number, s in enumerate(steps, 1) if s.step_id == recording.step_id),
+            ("", False, recording.lesson_id, 0))
     return render_template("narration/review.html", waiting=waiting, texts=texts,
                            recording_url=_recording_url, form=ReviewForm())
 
@@ -254,3 +261,21 @@ def shipped(lang: str, filename: str):
         abort(404)
     folder = Path(inputs.release().folder) / lang / FOLDER
     return send_buffered(folder, filename, max_age=LONG_CACHE)
+
+
+@bp.get("/api/v1/narration/path/<lang>")
+def path_audio(lang: str):
+    """Every approved recording of the signed-in learner's path, to download on Wi-Fi."""
+    if not current_user.is_authenticated:
+        deny(401)
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    release = inputs.release()
+    lessons = []
+    for found in release.path_lessons(lang, current_user.group):
+        steps = services.playable(release, lang, found, _recording_url, _shipped_url)
+        lessons.append({"lesson": found.id, "list": url_for(".playable", lang=lang,
+                                                            lesson_id=found.id),
+                        "steps": {step_id: item.as_json() for step_id, item in steps.items()}})
+    total = sum(step["bytes"] for lesson in lessons for step in lesson["steps"].values())
+    return jsonify({"lang": lang, "lessons": lessons, "bytes": total})

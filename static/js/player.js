@@ -2,7 +2,7 @@
 // Every step is already in the page (it works offline once cached); this module shows one at
 // a time and records answers in the outbox when a learner is signed in.
 import { loadProgress, record, saveProgress } from './outbox.js';
-import { narrate, stopNarration } from './narration.js';
+import { narrate, setupNarration, stopNarration } from './narration.js';
 import { keepShowing } from './next.js';
 import { setupScan } from './scanner.js';
 import { freshSession, learnerOf, rememberedSession } from './session.js';
@@ -128,9 +128,9 @@ function setupTools(section) {
   if (listen) {
     listen.addEventListener('click', async () => {
       const note = section.querySelector('[data-voice-note]');
-      const spoke = await narrate(section, voice);
-      note.hidden = spoke;
-      if (spoke) listen.querySelector('span').textContent = S.listen_again;
+      const how = await narrate(section, voice);
+      note.hidden = how !== 'none';
+      if (how !== 'none') listen.querySelector('span').textContent = S.listen_again;
     });
   }
 }
@@ -148,6 +148,7 @@ async function showNextLesson() {
 }
 
 async function start() {
+  setupNarration(root).catch(() => undefined);
   for (const section of practice) {
     setupTools(section);
     const type = section.dataset.type;
