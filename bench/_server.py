@@ -177,12 +177,15 @@ def gunicorn(url: str, workers: int = 2, threads: int = 8, on_start=None):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 300  # a loaded machine may take a minute to start it
+        while True:
             try:
-                urllib.request.urlopen(base + "/api/v1/session", timeout=2)  # noqa: S310
+                urllib.request.urlopen(base + "/api/v1/session", timeout=30)  # noqa: S310
                 break
             except OSError:
-                time.sleep(0.1)
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start on {base}") from None
+                time.sleep(0.2)
         if on_start:
             on_start(process.pid)
         yield base
