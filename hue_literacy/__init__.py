@@ -9,10 +9,35 @@ from hue_literacy.config import PROJECT_ROOT, load_config, production_warnings
 class HueLiteracy(Flask):
     """Flask, with each request's view run as one database transaction (database.py)."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.extensions = _Extensions(self)
+
     def dispatch_request(self):
         from hue_literacy.database import run_in_transaction
 
         return run_in_transaction(super().dispatch_request)
+
+
+class _Extensions(dict):
+    """`app.extensions`, where Flask-Migrate is set up when a `flask db` command first asks.
+
+    The server never migrates: it so never imports Flask-Migrate and Alembic (11 MB).
+    """
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__()
+        self._app = app
+
+    def __missing__(self, key: str):
+        if key != "migrate":
+            raise KeyError(key)
+        from flask_migrate import Migrate
+
+        from hue_literacy.extensions import db
+
+        Migrate(self._app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+        return self["migrate"]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,11 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from hue_literacy import database, i18n, security
     from hue_literacy.content import access as content
-    from hue_literacy.extensions import compress, csrf, db, login_manager, migrate
+    from hue_literacy.extensions import compress, csrf, db, login_manager
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)

@@ -17,11 +17,24 @@ demo_cli = AppGroup("demo", help="A demo ward with demo accounts.")
 admin_cli = AppGroup("admin", help="City administrators.")
 
 
+class _MigrationCommands(click.Group):
+    """`flask db ...`: Flask-Migrate's commands, imported only when one is run, so the server,
+    which never migrates, does not load Flask-Migrate and Alembic (see app.extensions)."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        from flask_migrate.cli import db as flask_migrate_commands
+
+        return flask_migrate_commands.make_context(info_name, args, parent=parent, **extra)
+
+
+migrations_cli = _MigrationCommands("db", help="Database migrations (Flask-Migrate, Alembic).")
+
+
 def init_app(app: Flask) -> None:
     from hue_literacy.backups import commands as backups
     from hue_literacy.certificates import commands as certificates
 
-    for group in (wards_cli, demo_cli, admin_cli):
+    for group in (migrations_cli, wards_cli, demo_cli, admin_cli):
         app.cli.add_command(group)
     backups.init_app(app)
     certificates.init_app(app)

@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from hue_literacy.accounts import services
 from hue_literacy.config import Config
@@ -53,6 +53,29 @@ def test_the_dummy_hash_follows_the_configured_methods(app, client, monkeypatch)
     client.post("/sign-in", data={"phone": "0987654321", "pin": "9999"})
     client.post("/staff/sign-in", data={"phone": "0987654321", "password": "wrong horse 42"})
     assert checked == ["pbkdf2:sha256:2000", "pbkdf2:sha256:3000"]
+
+
+def test_a_pin_hashed_with_an_earlier_method_signs_in_and_is_hashed_again(app, client):
+    """PINs made under scrypt still open the account; the right PIN moves it to the PIN method,
+    a wrong one changes nothing, and the learner's other phones stay signed in."""
+    app.config["PIN_HASH_METHOD"] = "pbkdf2:sha256:2000"
+    old = generate_password_hash(TEST_PIN, "scrypt:4096:8:1")
+    with app.app_context():
+        learner = LearnerFactory(phone="0912345678", secret_hash=old)
+        db.session.commit()
+        learner_id, token = learner.id, learner.session_token
+    client.post("/sign-in", data={"phone": "0912345678", "pin": "9999"})
+    with app.app_context():
+        assert db.session.get(type(learner), learner_id).secret_hash == old
+    response = client.post("/sign-in", data={"phone": "0912345678", "pin": TEST_PIN})
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.get(type(learner), learner_id)
+        assert stored.secret_hash.startswith("pbkdf2:sha256:2000$")
+        assert check_password_hash(stored.secret_hash, TEST_PIN)
+        assert stored.session_token == token  # not a new credential: nobody is signed out
+    client.post("/sign-out")
+    assert client.post("/sign-in", data={"phone": "0912345678", "pin": TEST_PIN}).status_code == 302
 
 
 class HeldChecks:

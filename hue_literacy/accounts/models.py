@@ -68,6 +68,13 @@ class User(UserMixin, db.Model):
         """What the session and the remember cookie hold: the id and the session token."""
         return f"{self.id}:{self.session_token}"
 
+    def rehash_secret(self, secret_hash: str) -> None:
+        """Store the same PIN or password hashed another way: not a new credential, so every
+        session stays open (unlike a new secret, see _credentials_changed)."""
+        token = self.session_token
+        self.secret_hash = secret_hash
+        self.session_token = token
+
     def end_sessions(self) -> None:
         """Sign this person out everywhere: every session and remember cookie stops working."""
         self.session_token = new_session_token()

@@ -44,6 +44,11 @@ def hash_secret(secret: str, method: str = DEFAULT_HASH_METHOD) -> str:
     return generate_password_hash(secret, method=method)
 
 
+def _hashed_with(stored: str, method: str) -> bool:
+    """Whether a stored hash used `method` with its cost ("scrypt" means scrypt:32768:8:1)."""
+    return stored.split("$", 1)[0] == dummy_hash(method).split("$", 1)[0]
+
+
 def find_by_phone(phone: str) -> User | None:
     return db.session.scalar(select(User).where(User.phone == phone))
 
@@ -88,6 +93,8 @@ def sign_in(
             return SignInResult(error=_l("This account is a learner: please use the PIN sign-in."))
         return SignInResult(error=_l("Staff accounts sign in with a password on the staff page."))
     throttle.forget_attempt(attempt, phone)
+    if not _hashed_with(stored, hash_method):  # made before the method changed (config.py)
+        user.rehash_secret(hash_secret(secret, hash_method))
     return SignInResult(user=user)
 
 

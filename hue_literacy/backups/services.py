@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine, make_url
 
 from hue_literacy.config import PROJECT_ROOT
@@ -39,6 +36,9 @@ class BackupName:
 
 def schema_head(migrations: Path = PROJECT_ROOT / "migrations") -> str:
     """The newest migration of this version of the app."""
+    from alembic.config import Config as AlembicConfig  # only for backups: not in the server
+    from alembic.script import ScriptDirectory
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations))
     return ScriptDirectory.from_config(config).get_current_head()
@@ -47,6 +47,8 @@ def schema_head(migrations: Path = PROJECT_ROOT / "migrations") -> str:
 def database_revision(engine: Engine) -> str:
     """The schema revision of the database (its Alembic version; a database made with
     create_all, as the tests do, has the models' schema, i.e. the newest migration)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() or schema_head()
 

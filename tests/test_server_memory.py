@@ -1,0 +1,31 @@
+"""What the server loads at start: only what every day's pages need (issue 16, memory)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RARE = ["weasyprint", "pypdf", "openpyxl", "flask_migrate", "alembic", "mutagen"]
+
+
+def test_the_server_starts_without_what_only_rare_pages_and_commands_need(tmp_path):
+    """The PDF renderer, the spreadsheet reader and the migrations load when first used."""
+    probe = ("import json, sys; import wsgi; "
+             f"print(json.dumps([name for name in {RARE!r} if name in sys.modules]))")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'start.sqlite'}",
+               HUE_SECRET_KEY="test", HUE_CERTIFICATE_BASE_URL="https://hoc.hue.gov.vn")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,  # noqa: S603
+                            capture_output=True, text=True, check=True).stdout
+    assert json.loads(loaded.strip().splitlines()[-1]) == []
+
+
+def test_migration_commands_are_loaded_when_asked_for(runner):
+    """`flask db ...` is Flask-Migrate's own group (its options and commands), loaded late."""
+    helped = runner.invoke(args=["db", "--help"])
+    assert helped.exit_code == 0, helped.output
+    assert "Perform database migrations." in helped.output
+    assert "upgrade" in helped.output and "--directory" in helped.output
+    assert runner.invoke(args=["db", "heads"]).exit_code == 0
