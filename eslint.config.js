@@ -27,6 +27,7 @@ const PAGE_SCRIPTS = [
   'static/js/progress-saved.js',
   'static/js/text-size-early.js',
   'static/js/path-audio.js',
+  'static/js/certcheck.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),

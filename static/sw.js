@@ -159,6 +159,11 @@ self.addEventListener('fetch', (event) => {
     // opens from the copy kept on the phone.
     event.respondWith(fetch(request).catch(async () => {
       const lang = offlineFallbackLang(url);
+      // "Check a certificate" opens from the copy kept on staff phones (staff/check-cache.js).
+      if (url.pathname === '/certificates/check') {
+        const kept = await (await caches.open('hue-staff-check')).match('/certificates/check');
+        if (kept) return kept;
+      }
       // "My progress" opens from the copy the phone kept (it says it is a copy, and how old).
       if (url.pathname === '/progress/') {
         for (const code of [lang, lang === 'vi' ? 'en' : 'vi']) {

@@ -476,6 +476,18 @@ def qr_is_genuine(certificate: Certificate, token: str | None, hmac_signature: s
     return signature_matches(certificate.serial, certificate.code, hmac_signature, secret_key)
 
 
+def revocation_list(now: datetime) -> dict:
+    """Every revoked serial of the city, for phones that check papers with no network.
+
+    Serials name no one (the check page shows them to anyone with the code); the time it was
+    made tells the phone how old its copy is.
+    """
+    serials = db.session.scalars(
+        select(Certificate.serial).where(Certificate.revoked_at.is_not(None))
+        .order_by(Certificate.serial))
+    return {"generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "revoked": list(serials)}
+
+
 # --- personal data -------------------------------------------------------------------------
 
 ERASED_REASON = "The learner's account was deleted."

@@ -60,7 +60,7 @@ async function nativeDetector() {
 let canvas = null; // made on the first decode: nothing touches the page at import
 
 /** The text of the QR code in an image or video frame, or null. */
-async function decode(source, jsQrSrc, thorough) {
+export async function decode(source, jsQrSrc, thorough) {
   const detector = await nativeDetector();
   if (detector) {
     try {
@@ -84,7 +84,7 @@ async function decode(source, jsQrSrc, thorough) {
   return code ? code.data : null;
 }
 
-async function imageOf(file) {
+export async function imageOf(file) {
   if ('createImageBitmap' in window) return createImageBitmap(file);
   const image = new Image();
   image.src = URL.createObjectURL(file);

@@ -4,6 +4,7 @@
 // many changes wait on this phone, queues every household form (forms.js) and shows what the
 // server answered (outcomes.js).
 import { households, pendingOps } from '../households-queue.js';
+import { keepCheckReady } from './check-cache.js';
 import { setUpForms } from './forms.js';
 
 const badge = document.getElementById('staff-waiting');
@@ -25,3 +26,5 @@ if ('indexedDB' in window && account) {
   setUpForms(account);
   showWaiting().then(() => households.keepSending());
 }
+// "Check a certificate" kept ready for a day with no network (staff phones only).
+keepCheckReady().catch(() => undefined);
