@@ -28,6 +28,7 @@ from _server import RESULT_MARK, bench_pg_env, bench_postgres_url  # noqa: E402
 BENCHES = [
     ("lesson bytes", ["lesson_bytes.py"], False, False),
     ("precache bytes", ["precache_bytes.py"], False, False),
+    ("narration bytes", ["narration_bytes.py"], False, False),
     ("memory", ["memory.py"], False, False),
     ("class day", ["class_day.py"], False, False),
     ("sync", ["sync_throughput.py", "--runs", "3"], False, True),
