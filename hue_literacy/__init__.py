@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.roster import views as roster
     from hue_literacy.staff import views as staff
     from hue_literacy.sync import views as sync
+    from hue_literacy.wards import views as wards
 
     static_files.init_app(app)
     accounts.init_app(app)
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     staff.init_app(app)
     roster.init_app(app)
     narration.init_app(app)
+    wards.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

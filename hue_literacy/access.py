@@ -79,6 +79,16 @@ def may_act_in_ward(user, ward_id: int | None) -> bool:
     return False
 
 
+def may_export_results(user, ward_id: int | None) -> bool:
+    """The ward's results (for national systems) go to its officials and the city admin."""
+    return user.role in (Role.OFFICIAL, Role.ADMIN) and may_act_in_ward(user, ward_id)
+
+
+def may_change_ward_settings(user, ward_id: int | None) -> bool:
+    """A ward's settings (such as the signer's title) are its officials' and the admin's."""
+    return user.role in (Role.OFFICIAL, Role.ADMIN) and may_act_in_ward(user, ward_id)
+
+
 def require_ward(ward_id: int | None) -> None:
     """Abort with 403 unless the current user works in `ward_id` (or is the city admin)."""
     if not may_act_in_ward(current_user, ward_id):

@@ -62,6 +62,12 @@ def issue(learner: User, official: User, today: date = TODAY) -> Certificate:
     return certificate
 
 
+def approve(client, learner: User, **options):
+    """Confirm on the review page: the POST that issues the certificate."""
+    return client.post("/certificates/issue", data={"learner_id": learner.id, "confirmed": "yes"},
+                       **options)
+
+
 def make_people(app) -> dict[str, User]:
     """Staff and learners of Phú Xuân (a) and Thuận Hóa (b); Hoa is ready for her certificate."""
     with app.app_context():
@@ -137,7 +143,7 @@ def test_approving_issues_the_certificate_with_serial_code_and_snapshot(app, cli
                                                                         people):
     auth.as_user(people["official_a"])
     english(client)
-    response = client.post("/certificates/issue", data={"learner_id": people["hoa"].id})
+    response = approve(client, people["hoa"])
     assert response.status_code == 302
     with app.app_context():
         certificate = db.session.scalar(select(Certificate))
@@ -170,8 +176,7 @@ def test_approving_issues_the_certificate_with_serial_code_and_snapshot(app, cli
 def test_a_learner_who_is_not_ready_gets_no_certificate(app, client, auth, people):
     auth.as_user(people["official_a"])
     english(client)
-    page = client.post("/certificates/issue", data={"learner_id": people["loc"].id},
-                       follow_redirects=True).get_data(as_text=True)
+    page = approve(client, people["loc"], follow_redirects=True).get_data(as_text=True)
     assert "has not yet shown every skill" in page
     with app.app_context():
         assert count(Certificate) == 0
@@ -181,9 +186,8 @@ def test_a_learner_who_is_not_ready_gets_no_certificate(app, client, auth, peopl
 def test_a_learner_holds_one_valid_certificate_per_profile(app, client, auth, people):
     auth.as_user(people["official_a"])
     english(client)
-    client.post("/certificates/issue", data={"learner_id": people["hoa"].id})
-    page = client.post("/certificates/issue", data={"learner_id": people["hoa"].id},
-                       follow_redirects=True).get_data(as_text=True)
+    approve(client, people["hoa"])
+    page = approve(client, people["hoa"], follow_redirects=True).get_data(as_text=True)
     assert "already holds this certificate" in page
     with app.app_context():
         assert count(Certificate) == 1
@@ -209,7 +213,7 @@ def test_the_city_admin_issues_in_any_ward(app, client, auth, people):
     english(client)
     page = client.get(f"/certificates/?ward={ward_id(app, 'THUANHOA')}").get_data(as_text=True)
     assert "Phạm Thị Mai" in page
-    client.post("/certificates/issue", data={"learner_id": people["mai"].id})
+    approve(client, people["mai"])
     with app.app_context():
         assert db.session.scalar(select(Certificate.serial)).startswith("HUE-THUANHOA-")
 
@@ -225,7 +229,7 @@ def ward_id(app, code: str) -> int:
 @pytest.mark.parametrize("who", ["ambassador_a", "hoa", "official_b"])
 def test_only_officials_of_the_ward_issue(app, client, auth, people, who):
     auth.as_user(people[who])
-    response = client.post("/certificates/issue", data={"learner_id": people["hoa"].id})
+    response = approve(client, people["hoa"])
     assert response.status_code == 403
     with app.app_context():
         assert count(Certificate) == 0

@@ -64,7 +64,8 @@ def test_the_pdf_holds_the_name_with_its_diacritics_the_serial_and_the_code(clie
     assert "Huế, ngày 14 tháng 3 năm 2026" in text
     assert "Trần Văn Bình" in text
     assert "Mở máy quét QR của điện thoại" in text  # competencies in words, in Vietnamese
-    assert "hue-dl" in text
+    assert "hue-dl" not in text  # internal ids stay off the paper
+    assert "QR-1" not in text
 
 
 def test_the_pdf_carries_the_national_heading_in_vietnamese(client, auth, people, certificate):
@@ -172,7 +173,9 @@ def test_the_longest_profile_and_a_long_name_fit_on_one_page(app, locale):
         pages = text_of(render_pdf([printed, printed], locale))
     assert len(pages) == 2
     assert "Tôn Nữ Thị Hoàng Phương Nguyệt Ánh Dương" in flat(pages[0])
-    assert "SAFE-4" in pages[0]
+    last_text = printed.competencies[-1][1]
+    assert flat(last_text) in flat(pages[0])  # the whole list, in words on the one page
+    assert printed.competencies[-1][0] not in pages[0]  # and without the app's ids
 
 
 def test_the_dateline_follows_the_administrative_style():

@@ -14,7 +14,7 @@ from typing import Any
 
 from hue_literacy.accounts.models import SignInFailure, User
 from hue_literacy.certificates import services as certificates
-from hue_literacy.certificates.models import AuditEntry, Certificate
+from hue_literacy.certificates.models import AuditEntry, Certificate, MasteryCache
 from hue_literacy.classes import services as classes
 from hue_literacy.classes.models import Assessment, ClassAttendance, ClassSession
 from hue_literacy.content.release import ContentRelease
@@ -84,6 +84,8 @@ KEPT_ELSEWHERE: dict[type, str] = {
     ClassSession: "a class as the staff member who opened it (work records, not about a learner)",
     HouseholdOp: "the ledger of op ids sent by staff phones (ids, no personal fields)",
     AuditEntry: "the certificate register's audit log of staff actions",
+    MasteryCache: "mastery judged from the progress events (in the download), deleted with "
+                  "the certificates' personal data",
     SetupCode: "a staff member's one-time password set-up code (a hash, replaced when used)",
     StaffAuditEntry: "the audit log of changes to staff accounts, read by the ward's officials",
     NarrationRecording: "a staff volunteer's recorded narration of a lesson step (work for the "

@@ -10,8 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from hue_literacy.classes import services as classes
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from hue_literacy.accounts.models import User
+from hue_literacy.certificates.models import MasteryCache
+from hue_literacy.classes.models import Assessment
+from hue_literacy.database import insert_on_conflict
+from hue_literacy.extensions import db
 from hue_literacy.progress import services as progress
+from hue_literacy.sync.models import ProgressEvent
 
 # A learner still missing this many competencies (or fewer) is shown as "close".
 CLOSE_MISSING = 2
@@ -111,24 +119,76 @@ def mastered_of_many(learners: Sequence, release) -> dict[int, set[str]]:
 
 
 def latest_results_of_many(learner_ids: Sequence[int]) -> dict[int, dict[str, AssessmentResult]]:
-    """Each learner's latest practical assessment per competency (classes decides)."""
-    return {
-        learner_id: {
-            competency_id: AssessmentResult(
-                competency_id=competency_id,
-                outcome=assessment.result,
-                assessor_id=assessment.assessor_id,
-                assessor_name=assessment.assessor.full_name if assessment.assessor else None,
-            )
-            for competency_id, assessment in latest.items()
-        }
-        for learner_id, latest in classes.latest_assessments_of(learner_ids).items()
-    }
+    """Each learner's latest practical assessment per competency, as classes orders them
+    (classes.services.latest_assessments_of), read as plain columns: lists show many."""
+    found: dict[int, dict[str, AssessmentResult]] = {learner_id: {} for learner_id in learner_ids}
+    if not learner_ids:
+        return found
+    assessor = aliased(User)
+    rows = db.session.execute(
+        select(Assessment.learner_id, Assessment.competency_id, Assessment.result,
+               Assessment.assessor_id, assessor.full_name)
+        .outerjoin(assessor, assessor.id == Assessment.assessor_id)
+        .where(Assessment.learner_id.in_(list(learner_ids)))
+        .order_by(Assessment.learner_id, Assessment.competency_id, Assessment.assessed_on,
+                  Assessment.id))
+    for learner_id, competency_id, outcome, assessor_id, name in rows:
+        found[learner_id][competency_id] = AssessmentResult(competency_id, outcome, assessor_id,
+                                                            name)
+    return found
 
 
-def eligibility_of_many(learners: Sequence, release) -> dict[int, Eligibility]:
-    """Eligibility of several learners for the certificate of their group's profile."""
-    mastered = mastered_of_many(learners, release)
+def _stamps(learner_ids: Sequence[int], release) -> dict[int, str]:
+    """Per learner, what their mastery was judged from: the content and their events."""
+    prefix = release.content_hash[:16]
+    found = {learner_id: f"{prefix}:0:0" for learner_id in learner_ids}
+    if not learner_ids:
+        return found
+    rows = db.session.execute(
+        select(ProgressEvent.learner_id, func.count(), func.max(ProgressEvent.id))
+        .where(ProgressEvent.kind.in_(progress.LOADED_KINDS),
+               ProgressEvent.learner_id.in_(list(learner_ids)))
+        .group_by(ProgressEvent.learner_id))
+    for learner_id, count, last_id in rows:
+        found[learner_id] = f"{prefix}:{count}:{last_id}"
+    return found
+
+
+def mastered_of_many_cached(learners: Sequence, release) -> dict[int, set[str]]:
+    """As mastered_of_many, judging again only the learners whose events or content changed
+    since they were last judged (the caller commits the refreshed judgements)."""
+    ids = [learner.id for learner in learners]
+    stamps = _stamps(ids, release)
+    cached = {row.learner_id: row for row in db.session.scalars(
+        select(MasteryCache).where(MasteryCache.learner_id.in_(ids)))} if ids else {}
+    stale = [learner for learner in learners
+             if learner.id not in cached or cached[learner.id].stamp != stamps[learner.id]]
+    found = {learner_id: set(row.mastered_ids or ()) for learner_id, row in cached.items()}
+    if stale:
+        fresh = mastered_of_many(stale, release)
+        now = datetime.now(UTC)
+        rows = [{"learner_id": learner.id, "stamp": stamps[learner.id],
+                 "mastered_ids": sorted(fresh[learner.id]), "computed_at": now}
+                for learner in stale]
+        statement = insert_on_conflict(MasteryCache).values(rows)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[MasteryCache.learner_id],
+            set_={"stamp": statement.excluded.stamp,
+                  "mastered_ids": statement.excluded.mastered_ids,
+                  "computed_at": statement.excluded.computed_at}))
+        found.update(fresh)
+    return found
+
+
+def eligibility_of_many(
+    learners: Sequence, release, cached: bool = False
+) -> dict[int, Eligibility]:
+    """Eligibility of several learners for the certificate of their group's profile.
+
+    `cached`: reuse judgements of mastery that are still true (lists shown to officials);
+    issuing always judges afresh.
+    """
+    mastered = (mastered_of_many_cached if cached else mastered_of_many)(learners, release)
     latest = latest_results_of_many([learner.id for learner in learners])
     framework = release.framework
     untaught = untaught_competencies(release)

@@ -143,3 +143,22 @@ class AuditEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.action} certificate={self.certificate_id}>"
+
+
+class MasteryCache(db.Model):
+    """What a learner had mastered in practice when last judged, and from which events.
+
+    Judging mastery reads every answer of the learner; the officials' lists would judge a
+    page of learners at every view. The stamp (content hash, count and last id of the events
+    mastery reads) says when the judgement is still true; anything else is judged again.
+    """
+
+    __tablename__ = "certificate_mastery_cache"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(80))
+    mastered_ids: Mapped[list[str]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MasteryCache learner={self.learner_id} {len(self.mastered_ids or ())}>"

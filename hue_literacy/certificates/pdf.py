@@ -43,15 +43,23 @@ class PrintedCertificate:
     verify_url: str
     lookup_url: str
     revoked: bool = False
+    signer_title: tuple[str, ...] = ()  # the ward's lines above the official's name
+
+
+def document_date(day: date, locale: str) -> str:
+    """A date as documents write it: "ngày 05 tháng 3 năm 2026", "5 March 2026"."""
+    if locale == "vi":
+        # Administrative style (Decree 30/2020): days and the months 1 and 2 on two digits.
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return format_date(day, "d MMMM yyyy")
 
 
 def place_and_date(day: date, locale: str) -> str:
     """The dateline of the signature block: "Huế, ngày 05 tháng 3 năm 2026"."""
     if locale == "vi":
-        # Administrative style (Decree 30/2020): days and the months 1 and 2 on two digits.
-        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        return f"Huế, ngày {day.day:02d} tháng {month} năm {day.year}"
-    return _("Hue, %(date)s", date=format_date(day, "d MMMM yyyy"))
+        return f"Huế, {document_date(day, locale)}"
+    return _("Hue, %(date)s", date=document_date(day, locale))
 
 
 def printed_date(day: date | None, locale: str) -> str:

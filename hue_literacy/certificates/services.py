@@ -19,18 +19,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from hue_literacy.access import Role, may_act_in_ward
 from hue_literacy.accounts.models import User
 from hue_literacy.certificates.eligibility import (
-    CLOSE_MISSING,
     Eligibility,
-    eligibility_of_many,
 )
-from hue_literacy.certificates.models import AuditEntry, Certificate, SerialCounter
+from hue_literacy.certificates.models import AuditEntry, Certificate, MasteryCache, SerialCounter
 from hue_literacy.certificates.pdf import PrintedCertificate
 from hue_literacy.certificates.signing import (
     format_code,
@@ -39,13 +37,13 @@ from hue_literacy.certificates.signing import (
     signature_matches,
 )
 from hue_literacy.certificates.statement import Statement, StatementRefused, read_statement
-from hue_literacy.classes.models import Assessment, Result
 from hue_literacy.content.framework import Framework, localised
 from hue_literacy.dashboard import tallies
 from hue_literacy.database import insert_on_conflict
 from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 from hue_literacy.refusals import InputRefused
+from hue_literacy.wards.services import signer_lines
 
 ISSUED = "issued"
 REVOKED = "revoked"
@@ -286,84 +284,6 @@ def issued_years(ward_id: int) -> list[int]:
     ))
 
 
-# --- the official's overview ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    learner: User
-    eligibility: Eligibility
-
-
-@dataclass(frozen=True)
-class WardOverview:
-    eligible: list[Candidate]
-    close: list[Candidate]
-
-
-def candidate_ids(ward_id: int, framework: Framework) -> list[int]:
-    """Learners of the ward who did, alone, all but CLOSE_MISSING competencies of their profile.
-
-    Nobody else can be eligible or close (the latest assessment of each competency must say
-    "alone", so at least one did), and counting that is one GROUP BY in SQL: mastery, which
-    needs each learner's answers judged one by one, is then worked out for these few only,
-    however many learners the ward has assessed.
-    """
-    groups = db.session.scalars(
-        select(User.group).where(User.ward_id == ward_id, User.role == Role.LEARNER)
-        .distinct())
-    by_profile: dict[str, list[str | None]] = {}
-    for group in groups:
-        profile = framework.profile_for_group(group)
-        if profile is not None and profile.competency_ids:
-            by_profile.setdefault(profile.id, []).append(group)
-    ids: list[int] = []
-    for profile_id, group_ids in by_profile.items():
-        competency_ids = set(framework.profile(profile_id).competency_ids)
-        known = [group for group in group_ids if group is not None]
-        in_groups = User.group.in_(known) if known else None
-        if None in group_ids:
-            in_groups = User.group.is_(None) if in_groups is None else (
-                in_groups | User.group.is_(None))
-        ids += db.session.scalars(
-            select(User.id).join(Assessment, Assessment.learner_id == User.id)
-            .where(User.ward_id == ward_id, User.role == Role.LEARNER,
-                   User.deleted_at.is_(None), in_groups,
-                   Assessment.result == Result.ALONE,
-                   Assessment.competency_id.in_(competency_ids))
-            .group_by(User.id)
-            .having(func.count(distinct(Assessment.competency_id))
-                    >= len(competency_ids) - CLOSE_MISSING)
-        )
-    return ids
-
-
-def ward_overview(ward_id: int, release) -> WardOverview:
-    """Who in the ward may receive a certificate now, and who is close (and what they lack)."""
-    ids = candidate_ids(ward_id, release.framework)
-    if not ids:
-        return WardOverview([], [])
-    learners = list(db.session.scalars(select(User).where(User.id.in_(ids))
-                                       .order_by(User.full_name)))
-    held = {
-        (learner_id, profile_id) for learner_id, profile_id in db.session.execute(
-            select(Certificate.learner_id, Certificate.profile_id)
-            .where(Certificate.learner_id.in_(ids), Certificate.revoked_at.is_(None))
-        )
-    }
-    results = eligibility_of_many(learners, release)
-    eligible, close = [], []
-    for learner in learners:
-        result = results[learner.id]
-        if (learner.id, result.profile_id) in held:
-            continue
-        if result.eligible:
-            eligible.append(Candidate(learner, result))
-        elif result.close:
-            close.append(Candidate(learner, result))
-    return WardOverview(eligible, close)
-
-
 # --- printing and public checks -------------------------------------------------------------
 
 
@@ -392,6 +312,7 @@ def printed(
         verify_url=verify_url,
         lookup_url=lookup_url,
         revoked=certificate.revoked_at is not None,
+        signer_title=signer_lines(certificate.ward),
     )
 
 
@@ -520,6 +441,7 @@ def erase_certificates(user: User) -> None:
     The serials stay in the register (numbers are never reused); the verification page then
     says "revoked" and shows no name.
     """
+    db.session.execute(delete(MasteryCache).where(MasteryCache.learner_id == user.id))
     for cert in certificates_of_learner(user.id):
         if cert.revoked_at is None:
             revoke_certificate(cert, None, ERASED_REASON)

@@ -1,6 +1,7 @@
 """Certificate pages: officials issue, revoke and print; learners download; anyone verifies."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -10,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -19,14 +21,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
-from hue_literacy.access import Role, deny, require_ward, role_required
+from hue_literacy.access import Role, deny, may_export_results, require_ward, role_required
 from hue_literacy.accounts import throttle
 from hue_literacy.accounts.models import User
-from hue_literacy.certificates import services
+from hue_literacy.certificates import export, overview, services
 from hue_literacy.certificates.eligibility import eligibility_for
 from hue_literacy.certificates.keys import KeyProblem, Keyring, app_keyring
 from hue_literacy.certificates.models import Certificate
-from hue_literacy.certificates.pdf import render_pdf
+from hue_literacy.certificates.pdf import document_date, printed_date, render_pdf
 from hue_literacy.certificates.signing import format_code, normalise_code
 from hue_literacy.certificates.statement import sign_statement
 from hue_literacy.classes.models import ClassSession
@@ -36,8 +38,10 @@ from hue_literacy.content.framework import localised
 from hue_literacy.database import writes_on_get
 from hue_literacy.extensions import db
 from hue_literacy.i18n import DEFAULT_LANGUAGE
+from hue_literacy.models_base import utcnow
+from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.models import Ward
-from hue_literacy.wards.services import all_wards
+from hue_literacy.wards.services import all_wards, ward_by_code
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -134,6 +138,7 @@ def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
 
 @bp.route("/certificates/")
 @role_required()
+@writes_on_get  # keeps the judgements of mastery of the learners listed (MasteryCache)
 def index():
     if current_user.role == Role.LEARNER:
         return render_template(
@@ -154,14 +159,28 @@ def _profile_name(profile_id: str, version: int | None = None) -> str:
 
 
 def _overview_page(ward: Ward, status: int = 200):
-    overview = services.ward_overview(ward.id, inputs.release())
+    """The three lists and the issued certificates, one page each, searched by name."""
+    query = request.args.get("q", "").strip()[:80]
+    pages = {name: request.args.get(f"{name}_page", 1, type=int) for name in overview.LISTS}
+    lists = overview.ward_lists(ward.id, inputs.release(), pages, query)
+    issued = overview.issued_page(ward.id, request.args.get("issued_page", 1, type=int), query)
     classes = [session for session in classes_for(current_user) if session.ward_id == ward.id]
+    current = {f"{name}_page": lists[name].page for name in overview.LISTS}
+    current["issued_page"] = issued.page
+
+    def page_url(name: str, page: int) -> str:
+        values = dict(current, **{f"{name}_page": page})
+        return url_for("certificates.index", ward=ward.id if current_user.role == Role.ADMIN
+                       else None, q=query or None, _anchor=name, **values)
+
     page = render_template(
         "certificates/index.html",
         ward=ward,
         wards=all_wards() if current_user.role == Role.ADMIN else [],
-        overview=overview,
-        issued=services.certificates_of_ward(ward.id, limit=50),
+        lists=lists,
+        issued=issued,
+        query=query,
+        page_url=page_url,
         years=services.issued_years(ward.id) or [inputs.today().year],
         classes=classes,
         profile_name=_profile_name,
@@ -170,13 +189,44 @@ def _overview_page(ward: Ward, status: int = 200):
     return page, status
 
 
-@bp.post("/certificates/issue")
-@role_required(*CERTIFYING)
-def issue():
-    learner = db.session.get(User, request.form.get("learner_id", type=int) or 0)
+def _learner_to_certify(learner_id: int | None) -> User:
+    """The learner of the ward named in the request (404 unless an active learner, 403 if of
+    another ward)."""
+    learner = db.session.get(User, learner_id or 0)
     if learner is None or learner.role != Role.LEARNER or not learner.is_active:
         abort(404)
     require_ward(learner.ward_id)
+    return learner
+
+
+@bp.route("/certificates/review/<int:learner_id>")
+@role_required(*CERTIFYING)
+def review(learner_id: int):
+    """What the official checks before approving: the person, the profile, the evidence."""
+    learner = _learner_to_certify(learner_id)
+    release = inputs.release()
+    eligibility = eligibility_for(learner, release)
+    held = services.valid_certificate(learner.id, eligibility.profile_id) \
+        if eligibility.profile_id else None
+    return render_template(
+        "certificates/review.html",
+        learner=learner,
+        birth_date=printed_date(learner.birth_date, inputs.language()),  # as it will print
+        eligibility=eligibility,
+        held=held,
+        profile_name=_profile_name(eligibility.profile_id) if eligibility.profile_id else "",
+        evidence=overview.evidence(learner.id, eligibility, release.framework,
+                                   inputs.language()),
+    )
+
+
+@bp.post("/certificates/issue")
+@role_required(*CERTIFYING)
+def issue():
+    """Issue once the official confirmed on the review page; anything else goes to it."""
+    learner = _learner_to_certify(request.form.get("learner_id", type=int))
+    if request.form.get("confirmed") != "yes":
+        return redirect(url_for("certificates.review", learner_id=learner.id))
     try:
         certificate = services.issue_certificate(
             learner, current_user, inputs.framework(), eligibility_for(learner, inputs.release()),
@@ -185,7 +235,7 @@ def issue():
     except services.CertificateRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
-        return redirect(url_for("certificates.index", ward=learner.ward_id))
+        return redirect(url_for("certificates.review", learner_id=learner.id))
     flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial,
             name=certificate.learner_name), "success")
     return redirect(url_for("certificates.show", certificate_id=certificate.id))
@@ -256,6 +306,56 @@ def batch():
     return _pdf_response(certificates, filename)
 
 
+# --- the ward's results for national systems ------------------------------------------------
+
+
+def _ward_to_export(ward_code: str) -> Ward:
+    ward = ward_by_code(ward_code)
+    if ward is None:
+        abort(404)
+    if not may_export_results(current_user, ward.id):
+        deny(403)
+    return ward
+
+
+@bp.route("/certificates/export/<ward_code>")
+@role_required(*CERTIFYING)
+def export_form(ward_code: str):
+    """Choose the period of the results to hand over."""
+    ward = _ward_to_export(ward_code)
+    today = inputs.today()
+    return render_template("certificates/export.html", ward=ward,
+                           start=request.args.get("from") or date(today.year, 1, 1).isoformat(),
+                           end=request.args.get("to") or today.isoformat())
+
+
+@bp.route("/certificates/export/<ward_code>.<any(csv, json):kind>")
+@role_required(*CERTIFYING)
+def export_results(ward_code: str, kind: str):
+    """The ward's results of a period as CSV or JSON (docs/results-export.md)."""
+    ward = _ward_to_export(ward_code)
+    raw_from, raw_to = request.args.get("from"), request.args.get("to")
+    try:
+        period = export.parse_period(raw_from, raw_to, inputs.today())
+    except export.PeriodRefused as refused:
+        if kind == "json":
+            return jsonify({"error": "bad_period", "message": str(refused.message)}), 400
+        return render_template("certificates/export.html", ward=ward, start=raw_from or "",
+                               end=raw_to or "", error=str(refused.message)), 400
+    rows = export.result_rows(ward, period, _local_date)
+    name = f"results-{ward.code.lower()}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if kind == "json":
+        body = json.dumps(export.json_document(ward, period, rows, utcnow()),
+                          ensure_ascii=False, indent=1)
+        response = Response(body, mimetype="application/json")
+    else:
+        response = Response(csv_bytes(export.csv_rows(rows)), mimetype="text/csv")
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- anyone: verify a certificate -----------------------------------------------------------
 
 
@@ -304,6 +404,7 @@ def verify(code: str):
         response = render_template(
             "certificates/verify.html",
             view=view,
+            written_date=lambda day: document_date(day, inputs.language()),
             signed=token is not None or signature is not None,
             genuine=services.qr_is_genuine(
                 certificate, token, signature, app_keyring(current_app.config).public_keys,

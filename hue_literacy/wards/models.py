@@ -15,6 +15,9 @@ class Ward(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # Printed above the official's name on certificates, one line each, e.g.
+    # "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"; empty: the default "for the People's Committee".
+    signer_title: Mapped[str | None] = mapped_column(String(200))
 
     def __repr__(self) -> str:
         return f"<Ward {self.code}>"

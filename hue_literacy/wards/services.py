@@ -1,12 +1,15 @@
 """Load the seed list of Hue's wards into the database."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import yaml
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from hue_literacy.extensions import db
+from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.models import Ward
 
 SEED_FILE = Path(__file__).parent / "data" / "hue-wards.yaml"
@@ -36,3 +39,30 @@ def all_wards() -> list[Ward]:
 
 def ward_by_code(code: str) -> Ward | None:
     return db.session.scalar(select(Ward).where(Ward.code == code))
+
+
+SIGNER_LINES_MAX = 3
+SIGNER_LINE_MAX = 60
+
+
+def signer_lines(ward: Ward | None) -> tuple[str, ...]:
+    """The lines of the signer's title printed on the ward's certificates (none: the default)."""
+    if ward is None or not ward.signer_title:
+        return ()
+    return tuple(line for line in ward.signer_title.split("\n") if line)
+
+
+def set_signer_title(ward: Ward, raw: str | None) -> None:
+    """Keep the signer's title as typed (tidied); refuse what would not fit the paper."""
+    text = unicodedata.normalize("NFC", raw or "")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > SIGNER_LINES_MAX:
+        raise InputRefused(_l("The signer's title has at most %(count)d lines.",
+                              count=SIGNER_LINES_MAX))
+    for number, line in enumerate(lines, start=1):
+        if len(line) > SIGNER_LINE_MAX:
+            raise InputRefused(_l("Line %(number)d of the signer's title is too long: at most "
+                                  "%(count)d characters fit on the certificate.",
+                                  number=number, count=SIGNER_LINE_MAX))
+    ward.signer_title = "\n".join(lines) or None
