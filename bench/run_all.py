@@ -35,6 +35,7 @@ BENCHES = [
     ("certificates", ["certificate_pdf.py"], False, False),
     ("officials' pages", ["dashboard.py", "sqlite"], True, False),
     ("city", ["city.py"], True, True),
+    ("certificates page", ["certificates_page.py", "sqlite"], True, False),
     ("ward pages", ["ward_pages.py", "sqlite"], True, False),
     ("ambassador home", ["ward_pages_households.py", "sqlite"], True, False),
 ]
