@@ -28,6 +28,7 @@ const PAGE_SCRIPTS = [
   'static/js/text-size-early.js',
   'static/js/path-audio.js',
   'static/js/certcheck.js',
+  'static/js/family-tiles.js',
 ];
 const inPagesAndWorkers = Object.fromEntries(
   Object.entries(globals.browser).filter(([name]) => name in globals.serviceworker),

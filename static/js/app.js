@@ -3,6 +3,7 @@
 // the service worker is blocked, failed or missing) and shows the "offline / sending N /
 // not sent yet / all sent" line in words an older person understands.
 import { outbox, pendingCount } from './outbox.js';
+import { remember } from './family.js';
 import { freshSession, learnerOf } from './session.js';
 
 const statusLine = document.getElementById('sync-status');
@@ -10,7 +11,9 @@ const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
 let userId = null;
 
 async function whoIsSignedIn() {
-  userId = learnerOf(await freshSession());
+  const session = await freshSession();
+  remember(session); // a shared phone's "who is learning?" tiles
+  userId = learnerOf(session);
   return userId;
 }
 
