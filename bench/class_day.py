@@ -19,7 +19,7 @@ import urllib.parse
 from datetime import UTC, datetime
 
 from _server import Phone, gunicorn, reset_database, result
-from memory import memory_mb
+from memory import memory_mb, server_cpu_seconds
 
 LEARNERS = 30
 PIN = "2580"
@@ -95,6 +95,7 @@ def main() -> None:
         threads = [threading.Thread(target=learner, args=(i,)) for i in range(LEARNERS)]
         for thread in threads:
             thread.start()
+        cpu_before = server_cpu_seconds(pids[0])
         start.wait()
         live_ms: list[float] = []
 
@@ -111,18 +112,21 @@ def main() -> None:
             thread.join()
         done.set()
         poller.join()
+        server_cpu = server_cpu_seconds(pids[0]) - cpu_before
         listed = teacher.get(f"/classes/{class_id}/attendees").decode()
     joined = sum(1 for number in range(LEARNERS) if f"Học viên {number}<" in listed)
     print(f"{LEARNERS} learners at once: sign-in median {statistics.median(sign_in_ms):.0f} ms, "
           f"p95 {p95(sign_in_ms):.0f} ms, max {max(sign_in_ms):.0f} ms; errors {len(errors)}; "
           f"on the live list {joined}/{LEARNERS}; live list median "
           f"{statistics.median(live_ms):.0f} ms, max {max(live_ms):.0f} ms "
-          f"({len(live_ms)} polls); peak memory {peak[0]:.0f} MB PSS")
+          f"({len(live_ms)} polls); peak memory {peak[0]:.0f} MB PSS; server CPU "
+          f"{server_cpu:.1f} s in all ({server_cpu / LEARNERS * 1000:.0f} ms a learner: sign-in "
+          f"page, sign-in, class page, join; the polls)")
     for error in errors[:3]:
         print("  error:", error)
     result("class day: 30 sign in at once, sign-in p95", "<= 1 s, 0 errors",
            f"{p95(sign_in_ms) / 1000:.2f} s, {len(errors)} errors",
-           p95(sign_in_ms) <= 1000 and not errors, "",
+           p95(sign_in_ms) <= 1000 and not errors, f"{server_cpu:.1f} s server",
            f"max {max(sign_in_ms) / 1000:.2f} s; {joined}/{LEARNERS} on the live list")
     result("class day: live list meanwhile", "<= 300 ms",
            f"{statistics.median(live_ms):.0f} ms (max {max(live_ms):.0f})",

@@ -30,6 +30,15 @@ def tree(pid: int) -> list[int]:
     return [pid] + [pid for child in children for pid in tree(int(child))]
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server's master and workers."""
+    ticks = 0
+    for member in tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int) -> tuple[float, float]:
     """(sum of PSS, sum of RSS) of the process tree, in MB."""
     pss = rss = 0

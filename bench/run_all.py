@@ -38,6 +38,7 @@ BENCHES = [
     ("certificates page", ["certificates_page.py", "sqlite"], True, False),
     ("ward pages", ["ward_pages.py", "sqlite"], True, False),
     ("ambassador home", ["ward_pages_households.py", "sqlite"], True, False),
+    ("load test", ["load_test.py"], True, True),  # 200 phones for 60 s through gunicorn
 ]
 
 

@@ -1,0 +1,152 @@
+"""Whole-server load test: 200 phones sign in, open lessons and sync batches for 60 seconds.
+
+Locust (headless, bench/locustfile.py) drives gunicorn (preloaded, 2 workers x 8 threads) on
+127.0.0.1 over PostgreSQL, in the bench's own database on the benches' own server. Bounded:
+users, seconds and a request limit. Prints requests/s, p50 and p95 per route and the error
+count (goal: p95 <= 200 ms on every route, no errors), then checks the database: every event
+answered "stored" is there exactly once, and every batch sent again was answered "duplicate".
+Run: .venv/bin/python bench/load_test.py [--users 200] [--seconds 60] [--max-requests 30000]
+(needs the bench extra: pip install -e '.[bench]').
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from _server import ROOT, database_urls, gunicorn, reset_database, result
+from memory import server_cpu_seconds
+
+PG_DATABASE = "hue_bench_load"
+PIN = "2580"
+GOAL_MS = 200
+# lesson, and the step whose answers the phones sync
+LESSONS = [("qr-ward-notice", "open-camera"), ("pay-read-vietqr", "tap-name"),
+           ("gov-hues-lookup", "my-reports")]
+
+
+def seed(app, users: int) -> list[str]:
+    """`users` learners in Phú Xuân with the same PIN (hashed once, as the app hashes PINs)."""
+    from hue_literacy.accounts.models import User
+    from hue_literacy.accounts.services import hash_secret
+    from hue_literacy.config import Config
+    from hue_literacy.extensions import db
+    from hue_literacy.wards.services import ward_by_code
+
+    secret = hash_secret(PIN, Config.PIN_HASH_METHOD)
+    phones = [f"09{number:08d}" for number in range(users)]
+    with app.app_context():
+        ward = ward_by_code("PHUXUAN")
+        db.session.add_all([User(role="learner", full_name=f"Điện thoại {number}", phone=phone,
+                                 secret_hash=secret, ward=ward, group="elderly",
+                                 consent_at=datetime.now(UTC))
+                            for number, phone in enumerate(phones)])
+        db.session.commit()
+        db.engine.dispose()
+    return phones
+
+
+def lessons_setting() -> str:
+    """HUE_LOAD_LESSONS: lesson, its current version and a step, from the content files."""
+    triples = []
+    for lesson, step in LESSONS:
+        text = (ROOT / "content" / "vi" / f"{lesson}.yaml").read_text(encoding="utf-8")
+        version = yaml.safe_load(text)["version"]
+        triples.append(f"{lesson},{version},{step}")
+    return ";".join(triples)
+
+
+def stored_event_ids(app) -> tuple[int, set[str]]:
+    from sqlalchemy import func, select
+
+    from hue_literacy.extensions import db
+    from hue_literacy.sync.models import ProgressEvent
+
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(ProgressEvent))
+        ids = set(db.session.scalars(select(ProgressEvent.event_id)))
+        db.engine.dispose()
+    return rows, ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--max-requests", type=int, default=30_000)
+    args = parser.parse_args()
+
+    url = database_urls(PG_DATABASE, "postgresql")["postgresql"]
+    app = reset_database(url)
+    folder = Path(tempfile.mkdtemp(prefix="hue-bench-load-"))
+    (folder / "phones.txt").write_text("\n".join(seed(app, args.users)))
+    env = dict(os.environ, HUE_LOAD_PHONES=str(folder / "phones.txt"), HUE_LOAD_PIN=PIN,
+               HUE_LOAD_LESSONS=lessons_setting(), HUE_LOAD_SENT=str(folder / "sent.jsonl"),
+               HUE_LOAD_MAX_REQUESTS=str(args.max_requests))
+    locust = str(Path(sys.executable).parent / "locust")
+    pids: list[int] = []
+    with gunicorn(url, workers=2, threads=8, on_start=pids.append) as base:
+        assert base.startswith("http://127.0.0.1:"), base  # loopback only
+        cpu_before = server_cpu_seconds(pids[0])
+        with open(folder / "locust.log", "w", encoding="utf-8") as log:
+            subprocess.run(  # noqa: S603
+                [locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                 "--users", str(args.users), "--spawn-rate", str(max(1, args.users // 10)),
+                 "--run-time", f"{args.seconds}s", "--stop-timeout", "30", "--host", base,
+                 "--csv", str(folder / "load"), "--only-summary", "--loglevel", "WARNING",
+                 "--exit-code-on-error", "0"],
+                cwd=ROOT, env=env, check=True, timeout=args.seconds + 600, stdout=log,
+                stderr=subprocess.STDOUT)
+        server_cpu = server_cpu_seconds(pids[0]) - cpu_before
+    with open(folder / "load_stats.csv", newline="", encoding="utf-8") as stats_file:
+        stats = list(csv.DictReader(stats_file))
+    routes = [row for row in stats if row["Name"] != "Aggregated"]
+    total = next(row for row in stats if row["Name"] == "Aggregated")
+    width = max(len(row["Name"]) for row in stats)
+    print(f"{args.users} phones, {args.seconds} s, gunicorn 2 workers x 8 threads, PostgreSQL")
+    print(f"{'route':<{width}} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'errors':>6}")
+    for row in [*routes, total]:
+        print(f"{row['Name']:<{width}} {row['Request Count']:>9} "
+              f"{float(row['Requests/s']):7.1f} {row['50%']:>7} {row['95%']:>7} "
+              f"{row['Failure Count']:>6}")
+    errors = int(total["Failure Count"])
+    requests = int(total["Request Count"])
+    print(f"server CPU {server_cpu:.1f} s for {requests} requests "
+          f"({server_cpu / max(requests, 1) * 1000:.1f} ms a request); Locust's log: "
+          f"{folder / 'locust.log'}")
+    worst = max(routes, key=lambda row: float(row["95%"]))
+
+    batches = [json.loads(line) for line in (folder / "sent.jsonl").read_text().splitlines()]
+    new_ids = [event_id for batch in batches if not batch["again"] for event_id in batch["ids"]]
+    rows, in_database = stored_event_ids(app)
+    stored = sum(batch["stored"] for batch in batches)
+    refused = sum(batch["refused"] for batch in batches)
+    resent = [batch for batch in batches if batch["again"]]
+    once = (rows == len(in_database) == stored == len(new_ids) == len(set(new_ids))
+            and set(new_ids) == in_database and refused == 0
+            and all(batch["duplicates"] == len(batch["ids"]) for batch in resent))
+    print(f"events: {len(new_ids)} sent in {len(batches) - len(resent)} new batches, "
+          f"{stored} answered stored, {refused} refused, rows {rows}; {len(resent)} batches "
+          f"sent again, all answered duplicate: "
+          f"{all(batch['duplicates'] == len(batch['ids']) for batch in resent)}")
+    result(f"load test: {args.users} phones for {args.seconds} s (gunicorn, PostgreSQL)",
+           f"p95 <= {GOAL_MS} ms every route, 0 errors",
+           f"worst p95 {worst['95%']} ms ({worst['Name']}), {errors} errors",
+           float(worst["95%"]) <= GOAL_MS and errors == 0,
+           f"{server_cpu / max(requests, 1) * 1000:.1f} ms server a request",
+           f"{float(total['Requests/s']):.0f} requests/s, p50 {total['50%']} ms, "
+           f"p95 {total['95%']} ms overall")
+    result("load test: every event stored once", "no loss, no double",
+           f"{rows} rows for {len(new_ids)} events", once)
+
+
+if __name__ == "__main__":
+    main()
