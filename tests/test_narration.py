@@ -39,6 +39,23 @@ def narr_app(_schema, database_url, tree, tmp_path):
 
 
 @pytest.fixture
+def other_app(_schema, database_url):
+    """Another app on the same database (another content release or server); its
+    connections are closed at the end."""
+    made = []
+
+    def make(**overrides):
+        made.append(make_app(database_url, **overrides))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def people(narr_app):
     with narr_app.app_context():
         official = OfficialFactory()
@@ -121,7 +138,7 @@ def test_an_ambassador_records_only_once_an_official_of_their_ward_allows_it(nar
 
 
 def test_only_an_approved_recording_is_played_and_a_new_text_makes_it_stale(narr_app, people,
-                                                                             tree):
+                                                                             tree, other_app):
     official = _as(narr_app, people["official"])
     first = _send(official, real_webm()).json
     assert official.get("/api/v1/narration/vi/qr-scan").json["steps"] == {}
@@ -151,15 +168,14 @@ def test_only_an_approved_recording_is_played_and_a_new_text_makes_it_stale(narr
 
     tree.edit("qr-scan", lambda data: data["steps"][0].update(text="Read this first, slowly."),
               langs=("vi",))
-    changed = make_app(narr_app.config["SQLALCHEMY_DATABASE_URI"], CONTENT_DIR=str(tree.root),
-                       NARRATION_DIR=narr_app.config["NARRATION_DIR"])
+    changed = other_app(CONTENT_DIR=str(tree.root), NARRATION_DIR=narr_app.config["NARRATION_DIR"])
     assert changed.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"] == {}
     page = _as(changed, people["official"]).get("/narration/vi/qr-scan").get_data(as_text=True)
     assert "Lời đã thay đổi: cần thu lại" in page
 
 
 def test_content_check_reports_coverage_and_export_ships_the_approved_recordings(
-        narr_app, people, tree):
+        narr_app, people, tree, other_app):
     official = _as(narr_app, people["official"])
     sent = _send(official, real_webm()).json
     _send(official, webm(3), url="/narration/vi/qr-scan/find-scan")
@@ -177,8 +193,7 @@ def test_content_check_reports_coverage_and_export_ships_the_approved_recordings
     assert "sha256" in (tree.root / "vi" / "narration" / "manifest.yaml").read_text()
 
     # A fresh server (empty database) plays the shipped file and can import it.
-    fresh = make_app(narr_app.config["SQLALCHEMY_DATABASE_URI"], CONTENT_DIR=str(tree.root),
-                     NARRATION_DIR=str(tree.root.parent / "uploads2"))
+    fresh = other_app(CONTENT_DIR=str(tree.root), NARRATION_DIR=str(tree.root.parent / "uploads2"))
     with fresh.app_context():
         empty_all_tables()
     steps = fresh.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"]
