@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from qrcode.constants import ERROR_CORRECT_Q
 
 from hue_literacy.accounts.models import User
-from hue_literacy.certificates import services
+from hue_literacy.certificates import checking
 from hue_literacy.certificates.keys import load_keyring
 from hue_literacy.certificates.signing import format_code, sign
 from hue_literacy.certificates.statement import (
@@ -134,7 +134,7 @@ def test_tampered_foreign_and_misplaced_statements_are_not_genuine(app, client, 
     kid = ring.current_kid
     with app.test_request_context():
         cert = db.session.get(type(certificate), certificate.id)
-        statement = services.statement_of(cert)
+        statement = checking.statement_of(cert)
     # A forger with their own key but our key id; a statement of another serial; a flipped bit.
     forged = sign_statement(statement, kid, Ed25519PrivateKey.generate())
     other = sign_statement(Statement(**{**statement.__dict__, "serial": "HUE-PHUXUAN-2026-999999"}),

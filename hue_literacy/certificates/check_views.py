@@ -2,16 +2,38 @@
 the list of revoked serials, and the staff page that checks a QR with no network."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
-from hue_literacy.access import staff_required
-from hue_literacy.certificates import services
-from hue_literacy.certificates.keys import app_keyring
+from hue_literacy.access import deny, role_required, staff_required
+from hue_literacy.certificates import badges, checking, services
+from hue_literacy.certificates.addresses import public_url
+from hue_literacy.certificates.jose import sign_jwt
+from hue_literacy.certificates.keys import KeyProblem, app_keyring
+from hue_literacy.certificates.models import Certificate
+from hue_literacy.certificates.signing import format_code
 from hue_literacy.content.framework import localised
+from hue_literacy.extensions import db
+from hue_literacy.i18n import DEFAULT_LANGUAGE
 from hue_literacy.models_base import utcnow
+from hue_literacy.wards.services import ward_by_code
 
 bp = Blueprint("certificate_checks", __name__, template_folder="templates")
+BADGE_LANGUAGES = ("vi", "en")
 
 # Phones and other servers may keep the keys a while; a rotation shows within five minutes.
 PUBLIC_MAX_AGE = 300
@@ -33,7 +55,7 @@ def jwks():
 @bp.route("/certificates/revocations.json")
 def revocations():
     """The revoked serials; always asked fresh (no-cache), kept by staff phones for offline."""
-    response = jsonify(services.revocation_list(utcnow()))
+    response = jsonify(checking.revocation_list(utcnow()))
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -53,3 +75,105 @@ def check():
     profiles = {f"{framework.version}:{profile.id}": localised(profile.name, language)
                 for framework in frameworks for profile in framework.profiles}
     return render_template("certificates/check.html", profiles=profiles)
+
+
+# --- Open Badges 3.0 -----------------------------------------------------------------------
+
+
+def _badge_locale() -> str:
+    lang = request.args.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in BADGE_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _addresses(certificate: Certificate) -> badges.BadgeAddresses:
+    ward_code = certificate.ward.code
+    return badges.BadgeAddresses(
+        issuer=public_url("certificate_checks.issuer", ward_code=ward_code),
+        achievement=public_url("certificate_checks.achievement",
+                               framework_id=certificate.framework_id,
+                               version=certificate.framework_version,
+                               profile_id=certificate.profile_id),
+        status_list=public_url("certificate_checks.status_list", ward_code=ward_code),
+        verify=public_url("certificates.verify", code=format_code(certificate.code)),
+    )
+
+
+def _jwt_response(token: str, filename: str | None = None) -> Response:
+    response = Response(token, mimetype="application/jwt")
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/certificates/<int:certificate_id>/open-badge.jwt")
+@role_required()
+def open_badge(certificate_id: int):
+    """The certificate as an Open Badges 3.0 credential (a VC signed as a JWT with EdDSA)."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not services.may_download(current_user, certificate):
+        deny(403)
+    try:
+        kid, private_key = app_keyring(current_app.config).signing_key()
+    except KeyProblem:
+        flash(_("Certificates cannot be printed yet: this server has no signing key. Please ask "
+                "the city's IT helper to create one."), "error")
+        return redirect(url_for("certificates.index"))
+    framework = inputs.release().framework_version(certificate.framework_version)
+    payload = checking.open_badge(certificate, framework, _badge_locale(),
+                                  _addresses(certificate))
+    response = _jwt_response(sign_jwt(payload, kid, private_key),
+                             f"{certificate.serial}-open-badge.jwt")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _ward_or_404(ward_code: str):
+    ward = ward_by_code(ward_code)
+    if ward is None:
+        abort(404)
+    return ward
+
+
+@bp.route("/certificates/issuers/<ward_code>.json")
+def issuer(ward_code: str):
+    """The ward's People's Committee as the issuer Profile its credentials point to."""
+    ward = _ward_or_404(ward_code)
+    locale = _badge_locale()
+    response = jsonify(badges.issuer_profile(
+        ward.name, checking.issuer_name(ward.name, locale),
+        public_url("certificate_checks.issuer", ward_code=ward.code)))
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/certificates/achievements/<framework_id>/v<int:version>/<profile_id>.json")
+def achievement(framework_id: str, version: int, profile_id: str):
+    """A profile of a framework version as an Achievement, with its competencies."""
+    framework = inputs.release().framework_version(version)
+    if framework.id != framework_id or framework.version != version or \
+            framework.profile(profile_id) is None:
+        abort(404)
+    url = public_url("certificate_checks.achievement", framework_id=framework_id,
+                     version=version, profile_id=profile_id)
+    response = jsonify(checking.achievement_of(framework, profile_id, url, _badge_locale()))
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/certificates/status/<ward_code>.jwt")
+def status_list(ward_code: str):
+    """The ward's revocation list as a BitstringStatusListCredential (JWT), always fresh."""
+    ward = _ward_or_404(ward_code)
+    try:
+        kid, private_key = app_keyring(current_app.config).signing_key()
+    except KeyProblem:
+        abort(503)
+    payload = checking.status_list_of(
+        ward.id, ward.name, public_url("certificate_checks.status_list", ward_code=ward.code),
+        public_url("certificate_checks.issuer", ward_code=ward.code), _badge_locale(), utcnow())
+    response = _jwt_response(sign_jwt(payload, kid, private_key))
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

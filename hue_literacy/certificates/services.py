@@ -37,6 +37,8 @@ from hue_literacy.certificates.signing import (
     signature_matches,
 )
 from hue_literacy.certificates.statement import Statement, StatementRefused, read_statement
+from hue_literacy.certificates.signing import format_code, new_code, normalise_code
+from hue_literacy.classes.models import Assessment, Result
 from hue_literacy.content.framework import Framework, localised
 from hue_literacy.dashboard import tallies
 from hue_literacy.database import insert_on_conflict
@@ -366,47 +368,6 @@ def public_view(certificate: Certificate, framework: Framework, locale: str,
         framework_version=certificate.framework_version,
         competencies=competency_texts(certificate.competency_ids, framework, locale),
     )
-
-
-def statement_of(certificate: Certificate) -> Statement:
-    """What the printed QR states about the certificate (no more than the check page shows)."""
-    return Statement(
-        serial=certificate.serial,
-        masked_name=mask_name(certificate.learner_name),
-        ward_name=certificate.ward_name,
-        profile_id=certificate.profile_id,
-        framework_version=certificate.framework_version,
-        issued_on=certificate.issued_on,
-    )
-
-
-def qr_is_genuine(certificate: Certificate, token: str | None, hmac_signature: str | None,
-                  public_keys, secret_key: str) -> bool:
-    """True when the QR's signed statement (or, on papers printed before, its HMAC) is ours
-    and is about this very certificate: a genuine statement of another one is no proof."""
-    if token:
-        try:
-            stated = read_statement(token, public_keys)
-        except StatementRefused:
-            return False
-        expected = statement_of(certificate)
-        return (stated.serial, stated.profile_id, stated.framework_version, stated.issued_on,
-                stated.ward_name) == (expected.serial, expected.profile_id,
-                                      expected.framework_version, expected.issued_on,
-                                      expected.ward_name)
-    return signature_matches(certificate.serial, certificate.code, hmac_signature, secret_key)
-
-
-def revocation_list(now: datetime) -> dict:
-    """Every revoked serial of the city, for phones that check papers with no network.
-
-    Serials name no one (the check page shows them to anyone with the code); the time it was
-    made tells the phone how old its copy is.
-    """
-    serials = db.session.scalars(
-        select(Certificate.serial).where(Certificate.revoked_at.is_not(None))
-        .order_by(Certificate.serial))
-    return {"generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "revoked": list(serials)}
 
 
 # --- personal data -------------------------------------------------------------------------

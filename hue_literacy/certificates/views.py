@@ -25,6 +25,8 @@ from hue_literacy.access import Role, deny, may_export_results, require_ward, ro
 from hue_literacy.accounts import throttle
 from hue_literacy.accounts.models import User
 from hue_literacy.certificates import export, overview, services
+from hue_literacy.certificates import checking, services
+from hue_literacy.certificates.addresses import public_url
 from hue_literacy.certificates.eligibility import eligibility_for
 from hue_literacy.certificates.keys import KeyProblem, Keyring, app_keyring
 from hue_literacy.certificates.models import Certificate
@@ -88,20 +90,13 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
     return db.get_or_404(Certificate, certificate_id)
 
 
-def _public_url(endpoint: str, **values) -> str:
-    """Build an address to print on paper."""
-    # CERTIFICATE_BASE_URL (env HUE_CERTIFICATE_BASE_URL), the city's public https address,
-    # keeps a certificate printed at the ward office over the LAN from carrying a LAN address.
-    base = (current_app.config.get("CERTIFICATE_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+_public_url = public_url
 
 
 def _verify_url(certificate: Certificate, keyring: Keyring) -> str:
     """The URL in the printed QR: the check page's address plus the signed statement."""
     kid, private_key = keyring.signing_key()
-    token = sign_statement(services.statement_of(certificate), kid, private_key)
+    token = sign_statement(checking.statement_of(certificate), kid, private_key)
     return _public_url("certificates.verify", code=format_code(certificate.code), t=token)
 
 
@@ -406,7 +401,7 @@ def verify(code: str):
             view=view,
             written_date=lambda day: document_date(day, inputs.language()),
             signed=token is not None or signature is not None,
-            genuine=services.qr_is_genuine(
+            genuine=checking.qr_is_genuine(
                 certificate, token, signature, app_keyring(current_app.config).public_keys,
                 current_app.config["SECRET_KEY"]),
         )
