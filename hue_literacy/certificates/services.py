@@ -34,11 +34,7 @@ from hue_literacy.certificates.signing import (
     format_code,
     new_code,
     normalise_code,
-    signature_matches,
 )
-from hue_literacy.certificates.statement import Statement, StatementRefused, read_statement
-from hue_literacy.certificates.signing import format_code, new_code, normalise_code
-from hue_literacy.classes.models import Assessment, Result
 from hue_literacy.content.framework import Framework, localised
 from hue_literacy.dashboard import tallies
 from hue_literacy.database import insert_on_conflict

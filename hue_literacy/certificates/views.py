@@ -24,8 +24,7 @@ from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, deny, may_export_results, require_ward, role_required
 from hue_literacy.accounts import throttle
 from hue_literacy.accounts.models import User
-from hue_literacy.certificates import export, overview, services
-from hue_literacy.certificates import checking, services
+from hue_literacy.certificates import checking, export, overview, services
 from hue_literacy.certificates.addresses import public_url
 from hue_literacy.certificates.eligibility import eligibility_for
 from hue_literacy.certificates.keys import KeyProblem, Keyring, app_keyring
