@@ -16,7 +16,8 @@ from tests.browser.conftest import (
     screenshot,
 )
 from tests.browser.test_offline_browser import wait_until_lessons_cached
-from tests.factories import TEST_PASSWORD, OfficialFactory
+from tests.browser.test_player_browser import sign_in
+from tests.factories import TEST_PASSWORD, LearnerFactory, OfficialFactory
 
 LESSON = "pay-check-name"
 
@@ -37,6 +38,7 @@ def microphone_browser(browser):
 def official(app):
     with app.app_context():
         person = OfficialFactory(full_name="Hoàng Thị Giọng", phone="0905111222")
+        LearnerFactory(full_name="Ngô Thị Nghe", phone="0912000333", group="elderly")
         db.session.commit()
         return {"id": person.id, "phone": person.phone}
 
@@ -83,6 +85,7 @@ def test_a_recorded_step_is_approved_and_plays_offline(app, live_server, officia
     staff.close()
 
     phone, learner = _page(microphone_browser)
+    sign_in(learner, live_server, {"phone": "0912000333"})
     learner.goto(f"{live_server}/learn/vi/{LESSON}")
     player = learner.locator("#player")
     expect(player).to_have_attribute("data-narration-cached", "1")
@@ -117,5 +120,15 @@ def test_a_recorded_step_is_approved_and_plays_offline(app, live_server, officia
     second.locator("[data-listen]").click()
     if not has_vi_voice:
         expect(second.locator("[data-voice-note]")).to_be_visible()
+
+    # Back online, "My progress" downloads the audio of the learner's path (the page asks
+    # whether the phone is on Wi-Fi: this browser does not tell its connection type).
+    phone.set_offline(False)
+    learner.goto(live_server + "/progress/")
+    box = learner.locator("#path-audio")
+    box.get_by_role("button", name="Tải giọng đọc các bài của tôi").click()
+    box.get_by_role("button", name="Có, tải ngay").click()
+    expect(box.locator("[data-path-audio-status]")).to_contain_text("Xong: 1 bản thu")
+    screenshot(learner, "narration-path-audio-360")
     assert learner.problems.messages == []
     phone.close()
