@@ -321,3 +321,15 @@ def test_stuck_steps_of_many_learners_in_one_query(app, learner):
     assert set(by_list) == {learner.id, others[1].id}
     assert list(by_query) == [others[1].id]
     assert services.stuck_steps([], now=now) == {}
+
+
+def test_the_end_screen_has_the_plans_box_and_the_lessons_own_next_for_guests(app, client):
+    with app.app_context():
+        lesson = next(item for item in release().in_lang("vi").values() if item.next)
+        following = release().lesson("vi", lesson.next)
+    page = client.get(f"/learn/vi/{lesson.id}").get_data(as_text=True)
+    end = page[page.index('data-step="_end"'):]
+    # The learner's plan fills the box (next.js); a guest keeps the lesson's own next lesson.
+    assert 'data-next-box' in end and 'data-state="waiting"' in end
+    assert f'data-next-fallback href="/learn/vi/{following.id}"' in end
+    assert following.title in end

@@ -131,3 +131,30 @@ def test_two_learners_share_one_phone_and_each_ones_results_stay_theirs(app, bro
         assert page.problems.messages == []
     finally:
         context.close()
+
+
+def test_home_and_the_family_tiles_fit_at_200_percent_zoom(app, browser, household, live_server):
+    grandmother, grandfather, _lessons = household
+    context = browser.new_context(viewport={"width": 180, "height": 380},
+                                  device_scale_factor=2, locale="vi-VN", service_workers="block")
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    try:
+        sign_in(page, live_server, grandfather)
+        expect(page.locator(".home-next [data-next-link]")).to_be_visible()
+        screenshot(page, "home-next-zoom-200")
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 2)
+            .slice(0, 8).map((el) => `${el.tagName}.${el.className}`)""")
+        assert horizontal_overflow(page) <= 2, wide
+        someone_else(page, live_server)
+        page.evaluate("""(people) => localStorage.setItem('hue-family', JSON.stringify(people))""",
+                      [{"id": p["id"], "name": p["name"], "phone": p["phone"]}
+                       for p in (grandfather, grandmother)])
+        page.goto(live_server + "/sign-in")
+        expect(page.locator("[data-family] .family-tile")).to_have_count(2)
+        assert horizontal_overflow(page) <= 2
+        screenshot(page, "family-tiles-zoom-200")
+        assert page.problems.messages == []
+    finally:
+        context.close()
