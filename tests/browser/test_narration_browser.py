@@ -13,7 +13,10 @@ from tests.browser.conftest import (
     CHROMIUM_ARGS,
     PHONE,
     PageProblems,
+    horizontal_overflow,
     screenshot,
+    serious_accessibility_violations,
+    small_touch_targets,
 )
 from tests.browser.test_offline_browser import wait_until_lessons_cached
 from tests.browser.test_player_browser import sign_in
@@ -67,6 +70,8 @@ def test_a_recorded_step_is_approved_and_plays_offline(app, live_server, officia
     step.locator("[data-stop]").click()
     expect(step.locator("[data-take]")).to_be_visible()
     screenshot(page, "narration-record-360")
+    assert serious_accessibility_violations(page) == []
+    assert small_touch_targets(page) == [] and horizontal_overflow(page) == 0
     step.locator("[data-send]").click()
     expect(status).to_contain_text("Đã gửi")
     with app.app_context():
@@ -79,6 +84,7 @@ def test_a_recorded_step_is_approved_and_plays_offline(app, live_server, officia
     card = page.locator(f'[data-recording="{recording.id}"]')
     expect(card.locator("audio")).to_be_visible()
     screenshot(page, "narration-review-360")
+    assert serious_accessibility_violations(page) == []
     card.get_by_role("button", name="Duyệt: học viên sẽ nghe").click()
     expect(page.get_by_text("Đã duyệt: học viên sẽ nghe bản thu này.")).to_be_visible()
     assert page.problems.messages == []
