@@ -5,6 +5,7 @@ Plain functions with explicit arguments, like services.py (which stays about iss
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -67,11 +68,15 @@ def issuer_name(ward_name: str, locale: str) -> str:
         return _("People's Committee of %(ward)s Ward", ward=ward_name)
 
 
-def achievement_of(framework: Framework, profile_id: str, url: str, locale: str) -> dict:
-    """A profile of a framework version as an Open Badges Achievement."""
+def achievement_of(framework: Framework, profile_id: str, url: str, locale: str,
+                   competency_ids: Sequence[str] | None = None) -> dict:
+    """A profile of a framework version as an Open Badges Achievement, aligned to its
+    competencies (or to `competency_ids`, those a certificate confirms)."""
     profile = framework.profile(profile_id)
     name = localised(profile.name, locale) if profile else profile_id
-    competencies = competency_texts(profile.competency_ids if profile else (), framework, locale)
+    if competency_ids is None:
+        competency_ids = profile.competency_ids if profile else ()
+    competencies = competency_texts(competency_ids, framework, locale)
     with force_locale(locale):
         description = _("The competencies of the profile “%(profile)s” of the %(framework)s.",
                         profile=name, framework=localised(framework.title, locale))
@@ -89,12 +94,7 @@ def open_badge(certificate: Certificate, framework: Framework, locale: str,
     framework version it was earned under.
     """
     the_achievement = achievement_of(framework, certificate.profile_id, addresses.achievement,
-                                     locale)
-    texts = dict(competency_texts(certificate.competency_ids, framework, locale))
-    the_achievement["alignment"] = [
-        alignment for alignment in the_achievement["alignment"]
-        if alignment["targetCode"] in texts
-    ] or the_achievement["alignment"]
+                                     locale, certificate.competency_ids)
     issuer = badges.issuer_profile(certificate.ward_name,
                                    issuer_name(certificate.ward_name, locale), addresses.issuer)
     the_credential = badges.credential(
