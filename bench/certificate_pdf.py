@@ -80,6 +80,7 @@ def render(app, ward_id: int, lang: str, limit: int | None,
            processes: int = 0) -> tuple[bytes, float, float]:
     """Render the ward's batch (or its first certificate) as the batch page does."""
     from hue_literacy.certificates import services
+    from hue_literacy.certificates.keys import app_keyring
     from hue_literacy.certificates.pdf import render_pdf
     from hue_literacy.certificates.views import _lookup_url, _verify_url
     from hue_literacy.content.access import framework
@@ -89,8 +90,8 @@ def render(app, ward_id: int, lang: str, limit: int | None,
         certificates = services.certificates_of_ward(ward_id, year=2026, valid_only=True)
         if limit:
             certificates = certificates[:limit]
-        content, lookup = framework(), _lookup_url()
-        pages = [services.printed(cert, content, lang, _verify_url(cert), lookup)
+        content, lookup, keyring = framework(), _lookup_url(), app_keyring(app.config)
+        pages = [services.printed(cert, content, lang, _verify_url(cert, keyring), lookup)
                  for cert in certificates]
         pdf = render_pdf(pages, lang, processes)
         return pdf, time.perf_counter() - wall, cpu_seconds() - cpu
@@ -112,7 +113,10 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="hue-bench-certificates-"))
-    app = create_app({"TESTING": True,
+    from hue_literacy.certificates.keys import generate_key
+
+    generate_key(folder / "keys")  # the certificates' signing key, as `flask certificates` makes
+    app = create_app({"TESTING": True, "CERTIFICATE_KEYS_DIR": str(folder / "keys"),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}"})
     with app.app_context():
         db.create_all()

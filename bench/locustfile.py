@@ -59,14 +59,23 @@ class Phone(HttpUser):
     def on_start(self) -> None:
         self.phone = PHONES[next(_numbers) % len(PHONES)]
         self.last_batch: bytes | None = None
-        page = self.client.get("/sign-in", name="GET /sign-in").text
-        token = CSRF.search(page).group(1)
+        self.signed_in = False
+        self._sign_in()
+
+    def _sign_in(self) -> None:
+        """The sign-in page, the phone number and PIN, then home (again after a failure)."""
+        page = self.client.get("/sign-in", name="GET /sign-in")
+        found = CSRF.search(page.text or "")
+        if not found:
+            return
         with self.client.post("/sign-in", data={"phone": self.phone, "pin": PIN,
-                                                "csrf_token": token},
+                                                "csrf_token": found.group(1)},
                               name="POST /sign-in", allow_redirects=False,
                               catch_response=True) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in answered {response.status_code}")
+                return
+        self.signed_in = True
         self.client.get("/", name="GET / (home)")
 
     @task(3)
@@ -81,6 +90,9 @@ class Phone(HttpUser):
     @task(2)
     def sync_batch(self) -> None:
         """A new batch, or one time in five the last one again (its answer was lost)."""
+        if not self.signed_in:  # what a phone does after a failed sign-in: try again
+            self._sign_in()
+            return
         again = self.last_batch is not None and random.random() < 0.2  # noqa: S311
         body = self.last_batch if again else self._new_batch()
         with self.client.post("/api/v1/events", data=body, name="POST /api/v1/events",
