@@ -89,6 +89,9 @@ class Assessment(db.Model):
     __tablename__ = "assessments"
     __table_args__ = (
         Index("ix_assessments_learner_competency", "learner_id", "competency_id", "assessed_on"),
+        # the certificates page counts who did which competency alone from it alone
+        Index("ix_assessments_result_competency_learner", "result", "competency_id",
+              "learner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
