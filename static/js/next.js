@@ -113,7 +113,10 @@ export async function keepShowing(box, learnerId, lang, embedded = null) {
     if (found) render(box, found.merged.plan, found.copy.data.titles || {});
     return found;
   };
-  const first = await show(!embedded);
+  // At once from the page's data or the phone's copy, then (when the page has none) from the
+  // server: a slow network never leaves the box empty.
+  let first = await show(false);
+  if (!embedded) first = (await show(true)) || first;
   subscribe((change) => {
     if (change.kind === 'flushed' && change.outcome && change.outcome.sent > 0) show(true);
   });
