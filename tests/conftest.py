@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from hue_literacy import create_app
@@ -22,6 +23,12 @@ def certificate_keys(tmp_path_factory):
     generate_key(folder)
     _KEYS_DIR = str(folder)
     return folder
+
+# A loaded 2-core CI machine is slow: time is no property of these tests, so neither a deadline
+# nor the "generating data is too slow" health check may fail them.
+settings.register_profile("loaded-machine", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("loaded-machine")
 
 
 @pytest.fixture(scope="session")
