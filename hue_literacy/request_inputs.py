@@ -45,3 +45,15 @@ def release() -> ContentRelease:
 
 def framework() -> Framework:
     return content.framework()
+
+
+def pin_hash_method() -> str:
+    """How learners' PINs are hashed (PIN_HASH_METHOD in config.py; the password method if
+    unset)."""
+    from flask import current_app
+
+    from hue_literacy.accounts.services import DEFAULT_HASH_METHOD
+
+    config = current_app.config
+    return (config.get("PIN_HASH_METHOD")
+            or config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD))

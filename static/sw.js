@@ -12,6 +12,11 @@ const QUEUES = { [outbox.tag]: outbox, [households.tag]: households };
 const META = 'hue-meta';
 const NARRATION = 'hue-narration'; // recordings cached when their lesson opens (narration.js)
 const PREFIX = 'hue-content-';
+// A staff member's offline shell and scripts (never in the learners' caches): one cache for
+// the account signed in last, forgotten on sign-out.
+const STAFF_CACHE = 'hue-staff';
+const STAFF_POINTER = '/__pointer/staff';
+const STAFF_PAGES = /^\/(households|learners)(\/|$)/;
 
 async function readPointer(lang) {
   const meta = await caches.open(META);
@@ -66,6 +71,51 @@ async function updateContent(lang) {
   return updating[lang];
 }
 
+async function readStaffPointer() {
+  const response = await (await caches.open(META)).match(STAFF_POINTER);
+  return response ? response.json() : null;
+}
+
+let updatingStaff = null;
+
+/** Cache the staff member's shell and scripts (again when the scripts changed). */
+function updateStaff(account) {
+  if (updatingStaff) return updatingStaff;
+  updatingStaff = (async () => {
+    const response = await fetch('/offline/staff/precache.json', { cache: 'no-store', credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`staff precache list: ${response.status}`);
+    const manifest = await response.json();
+    if (manifest.account !== account) return;
+    const current = await readStaffPointer();
+    const fresh = new Request(manifest.shell, { credentials: 'same-origin', cache: 'reload' });
+    const cache = await caches.open(STAFF_CACHE);
+    if (current && current.account === account && current.cache_key === manifest.cache_key) {
+      await cache.add(fresh); // the shell alone: its words follow the page's language
+      return;
+    }
+    await caches.delete(STAFF_CACHE);
+    const rebuilt = await caches.open(STAFF_CACHE);
+    await rebuilt.addAll([fresh, ...manifest.urls.filter((url) => url !== manifest.shell)
+      .map((url) => new Request(url, { credentials: 'same-origin', cache: 'reload' }))]);
+    await (await caches.open(META)).put(STAFF_POINTER, new Response(JSON.stringify({
+      account, cache_key: manifest.cache_key, shell: manifest.shell,
+    }), { headers: { 'Content-Type': 'application/json' } }));
+  })().finally(() => { updatingStaff = null; });
+  return updatingStaff;
+}
+
+async function forgetStaff() {
+  await caches.delete(STAFF_CACHE);
+  await (await caches.open(META)).delete(STAFF_POINTER);
+}
+
+/** The cached shell for a staff page opened without network, or null. */
+async function staffShell() {
+  const pointer = await readStaffPointer();
+  if (!pointer) return null;
+  return (await caches.open(STAFF_CACHE)).match(pointer.shell);
+}
+
 async function broadcast(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
 }
@@ -80,6 +130,10 @@ self.addEventListener('message', (event) => {
       (pointer) => event.source && event.source.postMessage({ type: 'content-status', ok: true, ...pointer }),
       (error) => event.source && event.source.postMessage({ type: 'content-status', ok: false, error: String(error) }),
     ));
+  } else if (data.type === 'update-staff' && Number.isInteger(data.account)) {
+    event.waitUntil(updateStaff(data.account).catch((error) => console.warn('staff shell not cached', error)));
+  } else if (data.type === 'forget-staff') {
+    event.waitUntil(forgetStaff());
   } else if (data.type === 'flush') {
     event.waitUntil(Promise.all(Object.values(QUEUES).map((queue) => queue.flush())));
   }
@@ -102,7 +156,7 @@ self.addEventListener('sync', (event) => {
 async function fromCaches(request) {
   // Everything in a content cache belongs to one release, so the ?v= of static files and
   // practice codes need not match (modules import each other without it).
-  for (const name of await currentCaches()) {
+  for (const name of [...await currentCaches(), STAFF_CACHE]) {
     const cache = await caches.open(name);
     const hit = await cache.match(request, { ignoreSearch: true });
     if (hit) return hit;
@@ -151,6 +205,14 @@ self.addEventListener('fetch', (event) => {
   if (precached) {
     // Cache first: lesson pages and assets are versioned by the release the cache was built for.
     event.respondWith(fromCaches(request).then((hit) => hit || fetch(request)));
+    return;
+  }
+  if (request.mode === 'navigate' && STAFF_PAGES.test(url.pathname)) {
+    // Households and learners: fresh from the network; without an answer, the shell that
+    // draws them from the ward copy on the phone.
+    event.respondWith(fetch(request).catch(async () => (await staffShell()) ||
+      (await fromCaches(new Request('/learn/vi/'))) ||
+      new Response('Offline', { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })));
     return;
   }
   if (request.mode === 'navigate') {

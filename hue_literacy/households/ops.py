@@ -21,17 +21,20 @@ from sqlalchemy import select
 
 from hue_literacy.access import may_act_in_ward
 from hue_literacy.accounts.models import User
+from hue_literacy.accounts.services import DEFAULT_HASH_METHOD
 from hue_literacy.content.release import ContentRelease
 from hue_literacy.extensions import db
 from hue_literacy.households import services
 from hue_literacy.households.models import Household
 from hue_literacy.households.services import REASONS, Refused
+from hue_literacy.learners import services as learners
 from hue_literacy.models_base import utcnow
 from hue_literacy.sync import services as sync
 from hue_literacy.sync.batch import BatchResult, unstorable
 
 MAX_BATCH = 200
-KINDS = ("household_created", "household_updated", "member_added", "visit_logged")
+KINDS = ("household_created", "household_updated", "member_added", "visit_logged",
+         "learner_registered")
 
 
 @dataclass
@@ -41,6 +44,7 @@ class OpResult:
     reason: str | None = None
     message: Any = None
     household_id: int | None = None
+    learner_id: int | None = None
     not_applied: list[str] = field(default_factory=list)
     made: Any = field(default=None, repr=False)  # what was created or changed (for the pages)
 
@@ -51,13 +55,16 @@ class OpResult:
             data["message"] = str(self.message or REASONS[self.reason])
         if self.household_id is not None:
             data["household_id"] = self.household_id
+        if self.learner_id is not None:
+            data["learner_id"] = self.learner_id
         if self.not_applied:
             data["not_applied"] = self.not_applied
         return data
 
 
 def apply_ops(
-    by: User, ops: list, release: ContentRelease, today: date, now: datetime | None = None
+    by: User, ops: list, release: ContentRelease, today: date, now: datetime | None = None,
+    pin_hash: str = DEFAULT_HASH_METHOD,
 ) -> BatchResult:
     """Apply a batch of ops in order (a member may follow its household); answer each."""
     now = now or utcnow()
@@ -65,18 +72,20 @@ def apply_ops(
     for raw in ops:
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         try:
-            batch.results.append(apply_op(raw, by, now, release, today))
+            batch.results.append(apply_op(raw, by, now, release, today, pin_hash))
         except Refused as refused:
             batch.results.append(OpResult(raw_id, "refused", refused.reason, refused.message))
     return batch
 
 
 def apply_op(
-    raw: Any, by: User, now: datetime, release: ContentRelease, today: date
+    raw: Any, by: User, now: datetime, release: ContentRelease, today: date,
+    pin_hash: str = DEFAULT_HASH_METHOD,
 ) -> OpResult:
     """Check one op and apply it once; raise Refused with the reason.
 
-    `today` is the date in Hue (a visit may not be dated later than tomorrow)."""
+    `today` is the date in Hue (a visit may not be dated later than tomorrow); `pin_hash` the
+    hash method for the PIN of a learner registered on the phone."""
     if not isinstance(raw, dict):
         raise Refused("not_an_object")
     problem = unstorable(raw)
@@ -113,6 +122,14 @@ def apply_op(
             return OpResult(op_id, "duplicate")
         household = services.register_household(checked, by, release, op_id=op_id, now=now)
         return OpResult(op_id, "stored", household_id=household.id, made=household)
+
+    if kind == "learner_registered":
+        ward = services.ward_for_new_household(by, payload.get("ward_id"))
+        checked = learners.check_new_learner(payload, release.framework, today)
+        if not services.claim_op(op_id, kind, by, occurred_at, now):
+            return OpResult(op_id, "duplicate")
+        learner = learners.register(checked, ward, by, now, pin_hash)
+        return OpResult(op_id, "stored", learner_id=learner.id, made=learner)
 
     household = find_household(raw.get("household"), by)
     if kind == "member_added":

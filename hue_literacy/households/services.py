@@ -73,6 +73,13 @@ REASONS = {
     "no_fields": _l("Nothing to change."),
     "not_finite": _l("Numbers must be ordinary numbers: NaN and Infinity are not accepted."),
     "bad_text": _l("Text must not contain the NUL character."),
+    "phone_taken": _l("This phone number is already registered."),
+    "bad_pin": _l("The PIN has 4 to 6 digits, numbers only."),
+    "bad_group": _l("Please choose the learner's group."),
+    "bad_birth_date": _l("The date of birth is not valid."),
+    "learner_consent_required": _l(
+        "We can only save the account when the learner agrees that we store their data."
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
@@ -36,6 +37,7 @@ from hue_literacy.households.listing import HomeFilters, home_page, in_scope
 from hue_literacy.households.models import Household, HouseholdMember
 from hue_literacy.households.ops import OpResult
 from hue_literacy.households.services import MEMBER_ROLES, Refused
+from hue_literacy.learners.forms import RegisterLearnerForm
 from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.services import all_wards
 
@@ -52,6 +54,7 @@ FIELD_OF_REASON = {
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["offline_words"] = offline_words
     commands.init_app(app)
 
 
@@ -333,3 +336,61 @@ def log_visit(household_id: int):
     return render_template("households/visit.html", visit_form=form, household=household,
                            error=error)
 
+
+
+# --- offline: the app shell the phone opens without network -----------------------------------
+
+
+def offline_words() -> dict:
+    """The words the phone needs to draw households and learners from the ward copy it keeps
+    (static/js/staff/render.js): in the page's language, with {n}-style placeholders."""
+    return {
+        "roles": {role: str(label) for role, label in MEMBER_ROLES.items()},
+        "competencies": _competency_names(),
+        "needs_visit": _("Needs a visit"), "stuck": _("A member is stuck"),
+        "family": _("Digital Family"), "never_visited": _("Never visited"),
+        "last_visit": _("Last visit: %(date)s", date="{date}"),
+        "member_one": ngettext("%(num)d member", "%(num)d members", 1),
+        "member_many": _("{n} members"),
+        "learner_one": ngettext("%(num)d learner", "%(num)d learners", 1),
+        "learner_many": _("{n} learners"),
+        "household_one": ngettext("%(num)d household", "%(num)d households", 1),
+        "household_many": _("{n} households"),
+        "none_found": _("No household found."), "no_member": _("No member yet."),
+        "no_visit": _("No visit yet."), "no_learner": _("No learner found."),
+        "by": _("By %(name)s", name="{name}"),
+        "ward": _("Ward %(ward)s", ward="{ward}"),
+        "waiting": _("Waiting to be sent"),
+        "sent": _("Sent"),
+        "updated": _("Households on this phone: updated {ago}."),
+        "not_yet": _("The ward's households are not on this phone yet. Open this page once "
+                     "with internet."),
+        "now": _("just now"), "minute": _("1 minute ago"), "minutes": _("{n} minutes ago"),
+        "hour": _("1 hour ago"), "hours": _("{n} hours ago"), "day": _("1 day ago"),
+        "days": _("{n} days ago"),
+        "consent": _("The family agreed to store their data on {date}."),
+        "to_confirm": _("Imported from the ward's list: ask the family's consent at the first "
+                        "visit. Nobody here is a learner before that."),
+        "offline_history": _("The history of changes is shown when there is internet."),
+        "more": _("{n} more: search to find them."),
+        "no_household": _("This household is not on this phone. Open it once with internet."),
+        "deleted": _("(deleted)"),
+    }
+
+
+@bp.route("/offline")
+@staff_required
+def offline_shell():
+    """The page the service worker opens for households and learners without network: the
+    forms and words, drawn with the ward copy kept on the phone (static/js/staff/shell.js)."""
+    is_admin = current_user.role == Role.ADMIN
+    placeholder = Household(id=0, address="", name=None)
+    learner_form = RegisterLearnerForm()
+    learner_form.group.choices = inputs.framework().group_choices()
+    learner_form.ward.choices = [(ward.id, ward.name) for ward in all_wards()] if is_admin else []
+    return render_template(
+        "households/shell.html", form=_household_form(is_admin), is_admin=is_admin,
+        household=placeholder, visit_form=_visit_form(), member_form=MemberForm(),
+        edit_form=EditHouseholdForm(), learner_form=learner_form,
+        filters=HomeFilters(), wards=all_wards() if is_admin else [],
+    )

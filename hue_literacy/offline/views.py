@@ -6,9 +6,11 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, jsonify, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
-from hue_literacy.offline.services import precache_manifest
+from hue_literacy.access import staff_required
+from hue_literacy.offline.services import precache_manifest, staff_manifest
 from hue_literacy.static_files import send_static
 
 bp = Blueprint("offline", __name__)
@@ -34,6 +36,17 @@ def precache(lang: str):
     manifest = precache_manifest(inputs.release(), Path(current_app.config["STATIC_DIR"]), lang)
     response = jsonify(manifest)
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/offline/staff/precache.json")
+@staff_required
+def staff_precache():
+    """The staff member's offline app shell and scripts (not in the learners' precache)."""
+    shell = url_for("households.offline_shell")
+    response = jsonify(staff_manifest(Path(current_app.config["STATIC_DIR"]), shell,
+                                      current_user.id))
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -55,6 +55,9 @@ def test_a_visit_saved_on_a_weak_signal_is_kept_and_sent_when_the_signal_returns
     badge = page.locator("#staff-waiting")
     expect(badge).to_have_text("1 thay đổi đang chờ gửi")
     assert page.url == household_page  # no browser error page, no page load
+    new_visit = page.locator("[data-slot=visits] .card").first  # shown at once, waiting
+    expect(new_visit).to_contain_text("Trời mưa, sóng yếu.")
+    expect(new_visit.locator(".badge--waiting")).to_have_text("Đang chờ gửi")
     (op,) = queued_ops(page)
     assert op["type"] == "visit_logged" and op["payload"]["notes"] == "Trời mưa, sóng yếu."
     assert visits(app) == 0
@@ -62,10 +65,12 @@ def test_a_visit_saved_on_a_weak_signal_is_kept_and_sent_when_the_signal_returns
 
     page.reload()  # still a weak signal: the change is still there, and still counted
     expect(page.locator("#staff-waiting")).to_have_text("1 thay đổi đang chờ gửi")
+    expect(new_visit.locator(".badge--waiting")).to_be_visible()
     assert len(queued_ops(page)) == 1
 
     page.unroute(OPS)  # the signal is back: the page's next try sends it, once
     expect(page.locator("#staff-waiting")).to_be_hidden(timeout=40_000)
+    expect(new_visit.locator(".badge--sent")).to_have_text("Đã gửi")
     assert wait_for(lambda: visits(app) == 1, 20)
     assert queued_ops(page) == []
     with app.app_context():
@@ -73,4 +78,140 @@ def test_a_visit_saved_on_a_weak_signal_is_kept_and_sent_when_the_signal_returns
         assert visit.notes == "Trời mưa, sóng yếu." and visit.household_id == ambassador_home.id
     assert [m for m in page.problems.messages if "ERR_CONNECTION_FAILED" not in m
             and "Failed to load resource" not in m] == []
+    context.close()
+
+
+def launch_phone(browser, user_data_dir, offline: bool):
+    """Start the phone's browser on its own storage (a restart keeps IndexedDB, caches and the
+    service worker, like a real phone switched off and on)."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    # Offline, for the pages and the service worker alike from the first moment (Chromium's
+    # offline switch does not stop a service worker's own requests, e.g. a Background Sync
+    # fired at start): every request goes to a proxy that is not there.
+    no_network = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]
+    context = browser.browser_type.launch_persistent_context(
+        str(user_data_dir), executable_path=CHROMIUM, viewport=PHONE, locale="vi-VN",
+        args=CHROMIUM_ARGS + (no_network if offline else []), offline=offline)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.problems = PageProblems(page)
+    return context, page
+
+
+def staff_ready(page) -> None:
+    """Wait until the staff page has done its start: queue sent, ward copy kept."""
+    page.wait_for_function("() => document.documentElement.dataset.staffReady === 'true'")
+
+
+def offline_ready(page) -> None:
+    """Wait until the phone keeps what it needs offline: the lessons' cache (with the app's
+    scripts), the staff shell and the sealed ward copy."""
+    page.wait_for_function("""async () => {
+        const meta = await caches.open('hue-meta');
+        const pointers = ['/__pointer/vi', '/__pointer/staff'];
+        return (await Promise.all(pointers.map((url) => meta.match(url)))).every(Boolean);
+    }""", polling=500)
+
+
+def household_ids(app) -> dict[str, int]:
+    from hue_literacy.households.models import Household
+
+    with app.app_context():
+        return {h.address: h.id for h in db.session.scalars(select(Household))}
+
+
+def offline_problems(page) -> list[str]:
+    return [m for m in page.problems.messages
+            if "ERR_INTERNET_DISCONNECTED" not in m and "Failed to load resource" not in m]
+
+
+def test_offline_from_the_start_of_the_day_the_ward_opens_and_changes_wait_through_a_restart(
+    app, browser, ambassador_home, live_server, tmp_path  # noqa: F811
+):
+    ids = household_ids(app)
+    context, page = launch_phone(browser, tmp_path / "phone", offline=False)
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/households/")  # one visit online, the day before
+    staff_ready(page)
+    offline_ready(page)
+    (kept,) = read_store(page, "ward", database="hue-households")
+    assert set(kept) == {"account", "sealed", "fetched_at"}  # sealed: no address in clear
+    context.close()
+
+    # The next morning, in the alleys: the phone starts without network.
+    context, page = launch_phone(browser, tmp_path / "phone", offline=True)
+    page.goto(f"{live_server}/households/")
+    shell = page.locator("#staff-shell[data-view=index]")
+    try:
+        expect(shell).to_be_visible()
+    except AssertionError:
+        print("DEBUG", page.url, page.problems.messages, page.content()[:4000])
+        raise
+    expect(shell.locator(".card")).to_have_count(3)
+    expect(page.locator("#ward-freshness")).to_contain_text("vừa xong")
+    screenshot(page, "ambassadors-offline-list-360")
+
+    page.locator("#q").fill("hanh")  # search without accents, offline
+    page.locator(".search-row button").click()
+    page.wait_for_url("**q=hanh**")
+    expect(shell.locator(".card")).to_have_count(1)
+    page.locator("details.filters summary").click()
+    page.locator("#needs_visit").check()
+    page.locator("details.filters button[type=submit]").click()
+    page.wait_for_url("**needs_visit=1**")
+    expect(page.locator("#staff-shell[data-view=index] .card")).to_have_count(1)
+
+    # A household never opened online opens from the copy; its name is changed offline.
+    page.goto(f"{live_server}/households/{ids['7 kiệt 2 Nguyễn Trãi']}")
+    heading = page.locator("#staff-shell[data-view=household] h1")
+    expect(heading).to_have_text("7 kiệt 2 Nguyễn Trãi")
+    page.locator("#change-household summary").click()
+    page.locator("#change-household #address").fill("7 kiệt 2 Nguyễn Trãi, Phú Xuân")
+    page.locator("#change-household button[type=submit]").click()
+    expect(heading).to_contain_text("7 kiệt 2 Nguyễn Trãi, Phú Xuân")
+    expect(heading.locator(".badge--waiting")).to_be_visible()
+
+    # A visit at the Hạnh family appears at once in its visits, marked as waiting.
+    page.goto(f"{live_server}/households/{ambassador_home.id}")
+    page.locator("#log-visit summary").click()
+    page.locator("#competencies-0").check()
+    page.locator("#notes").fill("Bác Hạnh tự mở VNeID.")
+    page.locator("#log-visit button[type=submit]").click()
+    first_visit = page.locator("#staff-shell [data-slot=visits] .card").first
+    expect(first_visit).to_contain_text("Bác Hạnh tự mở VNeID.")
+    expect(first_visit.locator(".badge--waiting")).to_be_visible()
+    expect(page.locator("#staff-waiting")).to_have_text("2 thay đổi đang chờ gửi")
+    screenshot(page, "ambassadors-offline-household-360")
+
+    # A new household is registered offline and is in the list at once.
+    page.goto(f"{live_server}/households/new")
+    page.locator("#address").fill("9 kiệt 5 Chi Lăng")
+    page.locator("#member_name").fill("Hồ Văn Sáu")
+    page.locator("#consent").check()
+    page.locator("#register-household button[type=submit]").click()
+    new_card = page.locator("#staff-shell .card", has_text="9 kiệt 5 Chi Lăng")
+    expect(new_card.locator(".badge--waiting")).to_be_visible()
+    assert offline_problems(page) == []
+    context.close()
+
+    # The phone is switched off and on, still offline: the work is there and counted.
+    context, page = launch_phone(browser, tmp_path / "phone", offline=True)
+    page.goto(f"{live_server}/households/")
+    expect(page.locator("#staff-waiting")).to_have_text("3 thay đổi đang chờ gửi")
+    expect(page.locator("#staff-shell .card", has_text="9 kiệt 5 Chi Lăng")).to_be_visible()
+    assert visits(app) == 0 and len(household_ids(app)) == 3
+    assert offline_problems(page) == []
+    context.close()
+
+    # Back in the ward office with network: the first page sends everything, stored once.
+    context, page = launch_phone(browser, tmp_path / "phone", offline=False)
+    page.goto(f"{live_server}/households/")
+    expect(page.locator("#staff-waiting")).to_be_hidden(timeout=40_000)
+    assert wait_for(lambda: visits(app) == 1 and len(household_ids(app)) == 4, 20)
+    assert "7 kiệt 2 Nguyễn Trãi, Phú Xuân" in household_ids(app)
+    expect(page.locator(".card", has_text="9 kiệt 5 Chi Lăng")).to_be_visible()
+    page.reload()
+    staff_ready(page)
+    assert visits(app) == 1 and len(household_ids(app)) == 4
+    assert page.problems.messages == []
     context.close()

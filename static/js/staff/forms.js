@@ -82,7 +82,7 @@ function renew(form, op) {
 
 function submitted(account) {
   return async (event) => {
-    const form = event.currentTarget;
+    const form = event.target;
     event.preventDefault(); // never a plain POST: the queue first, always
     if (!form.reportValidity()) return;
     const op = opFromForm(form);
@@ -101,10 +101,11 @@ function submitted(account) {
   };
 }
 
-/** Queue every household form of the page; show each flush's outcome. */
+/** Queue every household form of the page (also those drawn later); show each flush's outcome. */
 export function setUpForms(account) {
-  for (const form of document.querySelectorAll('form[data-household-op]')) {
-    form.addEventListener('submit', submitted(account));
-  }
+  const onSubmit = submitted(account);
+  document.addEventListener('submit', (event) => {
+    if (event.target.matches('form[data-household-op]')) onSubmit(event);
+  });
   households.subscribe((change) => { if (change.kind === 'flushed') showOutcome(change.outcome); });
 }

@@ -1,0 +1,134 @@
+// The offline app shell: the service worker opens this page for the households and learners
+// pages when the network does not answer; it draws the page the address asks for from the
+// ward copy on the phone (ward.js) with the queued changes laid over it (model.js).
+import { pendingOps } from '../households-queue.js';
+import { uuid } from '../uuid.js';
+import { filterHouseholds, filterLearners, findHousehold, withQueued } from './model.js';
+import {
+  ago, drawList, element, fill, formatDate, householdCard, learnerCard, memberCard, pageWords, visitCard, waitingBadge,
+} from './render.js';
+import { loadWard } from './ward.js';
+
+const MAX_CARDS = 50;
+
+/** What the address asks for: `{view, ref, panel, params}`. */
+export function route(location) {
+  const path = location.pathname.replace(/\/+$/, '');
+  const params = new URLSearchParams(location.search);
+  if (path === '/learners') return { view: 'learners', params };
+  if (path === '/learners/new') return { view: 'learner-new', params };
+  if (path === '/households/new') return { view: 'index', panel: 'register-household', params };
+  const one = path.match(/^\/households\/(\d+)(?:\/(visits\/new|members\/new|edit))?$/);
+  if (one) {
+    const panel = { 'visits/new': 'log-visit', 'members/new': 'add-member', edit: 'change-household' }[one[2]];
+    return { view: 'household', ref: Number(one[1]), panel, params };
+  }
+  if (path === '/households/offline' && params.get('household')) return { view: 'household', ref: params.get('household'), params };
+  return { view: 'index', params };
+}
+
+function slot(root, name) {
+  return root.querySelector(`[data-slot="${name}"]`);
+}
+
+function today() {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+
+function freshForms(root) {
+  for (const input of root.querySelectorAll('input[name="op_id"]')) input.value = uuid();
+  for (const input of root.querySelectorAll('input[name="visited_on"]')) input.value = today();
+}
+
+function drawIndex(root, words, households, ward, params) {
+  const filters = { q: params.get('q') || '', needsVisit: params.get('needs_visit') === '1',
+    family: params.get('family') || '', learners: params.get('learners') || '' };
+  root.querySelector('#q').value = filters.q;
+  root.querySelector('#needs_visit').checked = filters.needsVisit;
+  root.querySelector('#family').value = filters.family;
+  root.querySelector('#learners').value = filters.learners;
+  if (filters.needsVisit || filters.family || filters.learners) root.querySelector('details.filters').open = true;
+  const wardName = households.find((h) => h.ward) ? households.find((h) => h.ward).ward : '';
+  slot(root, 'ward').textContent = wardName ? fill(words.ward, { ward: wardName }) : '';
+  const needing = households.filter((h) => h.overdue || h.member_stuck).length;
+  const notice = slot(root, 'needs-visit');
+  notice.hidden = !needing;
+  notice.querySelector('a').textContent = needing === 1 ? words.needs_visit : `${needing} · ${words.needs_visit}`;
+  const found = filterHouseholds(households, filters);
+  slot(root, 'total').textContent = found.length === 1 ? words.household_one : fill(words.household_many, { n: found.length });
+  const cards = slot(root, 'cards');
+  drawList(cards, found.slice(0, MAX_CARDS), (household) => householdCard(words, household));
+  if (!found.length) cards.after(element('p', {}, ward ? words.none_found : words.not_yet));
+  const more = slot(root, 'more');
+  more.hidden = found.length <= MAX_CARDS;
+  more.textContent = fill(words.more, { n: found.length - MAX_CARDS });
+}
+
+function drawHousehold(root, words, household) {
+  slot(root, 'address').textContent = household.address;
+  const name = slot(root, 'name');
+  name.textContent = household.name || '';
+  name.hidden = !household.name;
+  if (household.pending_edit) slot(root, 'address').append(' ', waitingBadge(words, household.pending_edit));
+  const badges = slot(root, 'badges');
+  badges.replaceChildren(...[
+    household.overdue && element('span', { className: 'badge badge--visit' }, words.needs_visit),
+    household.member_stuck && element('span', { className: 'badge badge--stuck' }, words.stuck),
+    household.digital_family && element('span', { className: 'badge badge--family' }, words.family),
+  ].filter(Boolean));
+  slot(root, 'consent').textContent = household.consent_status === 'to_confirm' ? words.to_confirm
+    : fill(words.consent, { date: formatDate(household.consent_on) });
+  const ref = household.id || household.client_id;
+  for (const form of root.querySelectorAll('form[data-household-op]')) {
+    form.dataset.household = String(ref);
+    if (household.id) form.action = form.action.replace(/\/households\/0\//, `/households/${household.id}/`);
+  }
+  const edit = root.querySelector('form[data-household-op="household_updated"]');
+  edit.elements.address.value = household.address;
+  edit.elements.was_address.value = household.address;
+  edit.elements.name.value = household.name || '';
+  edit.elements.was_name.value = household.name || '';
+  drawList(slot(root, 'members'), household.members, (member) => memberCard(words, member));
+  if (!household.members.length) slot(root, 'members').after(element('p', {}, words.no_member));
+  drawList(slot(root, 'visits'), household.visits, (visit) => visitCard(words, visit));
+  if (!household.visits.length) slot(root, 'visits').after(element('p', {}, words.no_visit));
+  slot(root, 'history').textContent = words.offline_history;
+  document.title = `${household.address} · ${document.title.split(' · ').pop()}`;
+}
+
+function drawLearners(root, words, learners, params) {
+  const q = params.get('q') || '';
+  root.querySelector('#q').value = q;
+  const found = filterLearners(learners, q);
+  drawList(slot(root, 'cards'), found.slice(0, MAX_CARDS * 4), (learner) => learnerCard(learner, words));
+  if (!found.length) slot(root, 'cards').after(element('p', {}, words.no_learner));
+}
+
+/** Draw the page `where` asks for into the shell; resolves once it is drawn. */
+export async function drawShell(account, where = route(window.location)) {
+  const shell = document.getElementById('staff-shell');
+  const words = pageWords();
+  const ward = await loadWard(account).catch(() => null);
+  const { households, learners } = withQueued(ward, await pendingOps(account).catch(() => []));
+  const template = document.getElementById(`shell-${where.view}`);
+  const root = template.content.cloneNode(true);
+  if (where.view === 'index') drawIndex(root, words, households, ward, where.params);
+  if (where.view === 'household') {
+    const household = findHousehold(households, where.ref);
+    if (!household) {
+      shell.replaceChildren(element('h1', {}, words.no_household));
+      return;
+    }
+    drawHousehold(root, words, household);
+  }
+  if (where.view === 'learners') drawLearners(root, words, learners, where.params);
+  const panel = where.panel && root.querySelector(`#${where.panel}`);
+  if (panel) panel.open = true;
+  freshForms(root);
+  shell.replaceChildren(root);
+  const freshness = document.getElementById('ward-freshness');
+  freshness.textContent = ward ? fill(words.updated, { ago: ago(words, ward.fetched_at) }) : words.not_yet;
+  freshness.hidden = false;
+  shell.dataset.view = where.view;
+}
