@@ -16,6 +16,7 @@ const PREFIX = 'hue-content-';
 // the account signed in last, forgotten on sign-out.
 const STAFF_CACHE = 'hue-staff';
 const STAFF_POINTER = '/__pointer/staff';
+const SHELL_FRESH_MS = 10 * 60 * 1000; // the shell is fetched again at most this often
 const STAFF_PAGES = /^\/(households|learners)(\/|$)/;
 
 async function readPointer(lang) {
@@ -89,17 +90,20 @@ function updateStaff(account) {
     const current = await readStaffPointer();
     const fresh = new Request(manifest.shell, { credentials: 'same-origin', cache: 'reload' });
     const cache = await caches.open(STAFF_CACHE);
+    const pointer = (at) => new Response(JSON.stringify({
+      account, cache_key: manifest.cache_key, shell: manifest.shell, shell_at: at,
+    }), { headers: { 'Content-Type': 'application/json' } });
     if (current && current.account === account && current.cache_key === manifest.cache_key) {
-      await cache.add(fresh); // the shell alone: its words follow the page's language
+      if (Date.now() - (current.shell_at || 0) < SHELL_FRESH_MS && await cache.match(manifest.shell)) return;
+      await cache.add(fresh); // the shell alone (its words follow the page's language)
+      await (await caches.open(META)).put(STAFF_POINTER, pointer(Date.now()));
       return;
     }
     await caches.delete(STAFF_CACHE);
     const rebuilt = await caches.open(STAFF_CACHE);
     await rebuilt.addAll([fresh, ...manifest.urls.filter((url) => url !== manifest.shell)
       .map((url) => new Request(url, { credentials: 'same-origin', cache: 'reload' }))]);
-    await (await caches.open(META)).put(STAFF_POINTER, new Response(JSON.stringify({
-      account, cache_key: manifest.cache_key, shell: manifest.shell,
-    }), { headers: { 'Content-Type': 'application/json' } }));
+    await (await caches.open(META)).put(STAFF_POINTER, pointer(Date.now()));
   })().finally(() => { updatingStaff = null; });
   return updatingStaff;
 }

@@ -36,7 +36,7 @@ from hue_literacy.households.forms import EditHouseholdForm, HouseholdForm, Memb
 from hue_literacy.households.listing import HomeFilters, home_page, in_scope
 from hue_literacy.households.models import Household, HouseholdMember
 from hue_literacy.households.ops import OpResult
-from hue_literacy.households.services import MEMBER_ROLES, Refused
+from hue_literacy.households.services import MEMBER_ROLES, REASONS, Refused
 from hue_literacy.learners.forms import RegisterLearnerForm
 from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.services import all_wards
@@ -375,6 +375,31 @@ def offline_words() -> dict:
         "more": _("{n} more: search to find them."),
         "no_household": _("This household is not on this phone. Open it once with internet."),
         "deleted": _("(deleted)"),
+        # checked on the phone before a change is queued (the server's own messages)
+        "phone_empty": _("Please enter your phone number."),
+        "phone_letters": _("A phone number has only digits, for example 0912 345 678."),
+        "phone_digits": _("A mobile number has 10 digits and starts with 0, for example "
+                          "0912 345 678."),
+        "phone_taken": _("This phone number is already registered."),
+        "address_short": _("Write the house number and the street or alley, for example "
+                           "12 kiệt 34 Phan Đình Phùng."),
+        "duplicate_address": str(REASONS["duplicate_household"]),
+        "pin_rule": _("The PIN has 4 to 6 digits, numbers only."),
+        "pin_easy": _("This PIN is too easy to guess (like 1111 or 1234). Please choose other "
+                      "digits."),
+        "learner_consent": str(REASONS["learner_consent_required"]),
+        # the answers to queued changes (static/js/staff/outcomes.js)
+        "refused": _("Not saved: {message}"),
+        "conflict": _("Another phone changed this household later: your change was not used."),
+        "yours": _("Your change: {value}"), "kept": _("Kept now: {value}"),
+        "apply_again": _("Use my change"), "accept": _("Keep it as it is"),
+        "dismiss": _("Dismiss"),
+        "learner_ready": _("{name} is registered."),
+        "print_card": _("Print the sign-in card"),
+        "op_household_created": _("Register a household"), "op_visit_logged": _("Log a visit"),
+        "op_member_added": _("Add a member"),
+        "op_household_updated": _("Change the address or name"),
+        "op_learner_registered": _("Register a learner"),
     }
 
 

@@ -109,7 +109,8 @@ def offline_ready(page) -> None:
     page.wait_for_function("""async () => {
         const meta = await caches.open('hue-meta');
         const pointers = ['/__pointer/vi', '/__pointer/staff'];
-        return (await Promise.all(pointers.map((url) => meta.match(url)))).every(Boolean);
+        const shell = await (await caches.open('hue-staff')).match('/households/offline');
+        return shell && (await Promise.all(pointers.map((url) => meta.match(url)))).every(Boolean);
     }""", polling=500)
 
 
@@ -215,3 +216,110 @@ def test_offline_from_the_start_of_the_day_the_ward_opens_and_changes_wait_throu
     assert visits(app) == 1 and len(household_ids(app)) == 4
     assert page.problems.messages == []
     context.close()
+
+
+def sign_in_as(page, live_server, phone: str) -> None:
+    from tests.factories import TEST_PASSWORD
+
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Số điện thoại").fill(phone)
+    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(live_server + "/")
+
+
+def household_named(app, address: str):
+    from hue_literacy.households.models import Household
+
+    with app.app_context():
+        found = db.session.scalar(select(Household).where(Household.address == address))
+        return (found.name, [m.full_name for m in found.members]) if found else None
+
+
+def test_two_phones_conflict_and_a_refused_registration_is_edited_and_sent_again(
+    app, browser, ambassador_home, live_server  # noqa: F811
+):
+    from tests.factories import AmbassadorFactory, ward
+
+    with app.app_context():
+        AmbassadorFactory(ward=ward("PHUXUAN"), phone="0701234568")
+        db.session.commit()
+    old_house = f"{live_server}/households/{household_ids(app)['7 kiệt 2 Nguyễn Trãi']}"
+    first, one = new_phone(browser)
+    second, two = new_phone(browser)
+    sign_in_as(one, live_server, "0701 234 567")
+    sign_in_as(two, live_server, "0701 234 568")
+    for page in (one, two):
+        page.goto(old_house)
+        staff_ready(page)
+        page.context.set_offline(True)
+
+    # Both phones rename the household offline; the second phone's edit is the later one.
+    for page, name in ((one, "Nhà bà Tư"), (two, "Nhà ông Tư Hai")):
+        page.locator("#change-household summary").click()
+        page.locator("#change-household #name").fill(name)
+        page.locator("#change-household button[type=submit]").click()
+        expect(page.locator("h1 .badge--waiting")).to_be_visible()
+    two.context.set_offline(False)
+    expect(two.locator("h1 .badge--sent")).to_be_visible()
+    one.context.set_offline(False)  # the older edit arrives last: it is not applied
+    attention = one.locator("#household-attention")
+    expect(attention).to_have_text("1 kết quả cần xem: bấm để xem")
+    assert household_named(app, "7 kiệt 2 Nguyễn Trãi")[0] == "Nhà ông Tư Hai"
+    attention.locator("a").click()
+    conflict = one.locator("[data-outcome=not_applied]")
+    expect(conflict).to_contain_text("Thay đổi của bạn: Nhà bà Tư")
+    expect(conflict).to_contain_text("Đang được giữ: Nhà ông Tư Hai")
+    screenshot(one, "ambassadors-conflict-360")
+    conflict.get_by_role("button", name="Dùng thay đổi của tôi").click()
+    expect(one.locator("#staff-waiting")).to_be_hidden()
+    assert wait_for(lambda: household_named(app, "7 kiệt 2 Nguyễn Trãi")[0] == "Nhà bà Tư", 20)
+    expect(conflict).to_have_count(0)
+
+    # Checked on the phone before queueing: an address of the ward, a bad phone number.
+    one.goto(f"{live_server}/households/")
+    staff_ready(one)
+    one.locator("#register-household summary").click()
+    one.locator("#address").fill("5 lê lợi")
+    one.locator("#member_name").fill("Hồ Văn Sáu")
+    one.locator("#member_phone").fill("0912 34")
+    one.locator("#consent").check()
+    one.locator("#register-household button[type=submit]").click()
+    expect(one.locator("[data-phone-check=duplicate_address]")).to_have_text(
+        "Một hộ gia đình ở địa chỉ này đã được đăng ký trong phường.")
+    expect(one.locator("[data-phone-check=phone_digits]")).to_be_visible()
+    assert queued_ops(one) == []
+
+    # The second phone registers a house online; the first, offline, the same address.
+    two.goto(f"{live_server}/households/")
+    staff_ready(two)
+    two.locator("#register-household summary").click()
+    two.locator("#address").fill("9 kiệt 5 Chi Lăng")
+    two.locator("#consent").check()
+    two.locator("#register-household button[type=submit]").click()
+    assert wait_for(lambda: household_named(app, "9 kiệt 5 Chi Lăng") is not None, 20)
+    one.context.set_offline(True)
+    one.locator("#address").fill("9 kiệt 5 Chi Lăng")
+    one.locator("#member_phone").fill("0905 222 333")
+    one.locator("#register-household button[type=submit]").click()
+    waiting = one.locator(".card", has_text="9 kiệt 5 Chi Lăng").locator(".badge--waiting")
+    expect(waiting).to_be_visible()
+    one.context.set_offline(False)
+    expect(one.locator("#household-attention")).to_be_visible()
+    one.locator("#household-attention a").click()
+    refused = one.locator("[data-outcome=refused]")
+    expect(refused).to_contain_text("Một hộ gia đình ở địa chỉ này đã được đăng ký trong phường.")
+    form = refused.locator("form")
+    expect(form.locator("input[name=member_name]")).to_have_value("Hồ Văn Sáu")  # kept
+    screenshot(one, "ambassadors-refused-360")
+    form.locator("input[name=address]").fill("9B kiệt 5 Chi Lăng")
+    form.locator("button[type=submit]").click()
+    expect(refused).to_have_count(0)
+    assert wait_for(
+        lambda: household_named(app, "9B kiệt 5 Chi Lăng") == (None, ["Hồ Văn Sáu"]), 20)
+    expect(one.locator("#staff-waiting")).to_be_hidden()
+    for page in (one, two):
+        assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
+                and "Failed to load resource" not in m] == []
+    first.close()
+    second.close()

@@ -2,8 +2,12 @@
 // (households-queue.js) before any request is made, whatever navigator.onLine says; sending
 // only drains the queue, so a request that fails or never answers (a weak signal in an
 // alley) loses nothing. The status line says what waits, what was sent, what was refused.
-import { households, queueOp } from '../households-queue.js';
+import { households, pendingOps, queueOp } from '../households-queue.js';
 import { uuid } from '../uuid.js';
+import { problemsOf, showProblems } from './checks.js';
+import { withQueued } from './model.js';
+import { pageWords } from './render.js';
+import { loadWard } from './ward.js';
 
 function text(data, name) {
   return (data.get(name) || '').toString().trim();
@@ -29,6 +33,11 @@ export function opFromForm(form) {
       role: text(data, 'member_role'), phone: text(data, 'member_phone') }] : [];
     op.payload = { address: text(data, 'address'), name: text(data, 'name'),
       consent: form.elements.consent ? form.elements.consent.checked : false, members };
+    if (data.get('ward')) op.payload.ward_id = Number(data.get('ward'));
+  } else if (type === 'learner_registered') {
+    op.payload = { full_name: text(data, 'full_name'), phone: text(data, 'phone'), pin: text(data, 'pin'),
+      group: text(data, 'group'), birth_date: text(data, 'birth_date') || null,
+      consent: form.elements.consent ? form.elements.consent.checked : false };
     if (data.get('ward')) op.payload.ward_id = Number(data.get('ward'));
   } else if (type === 'household_updated') {
     const fields = {};
@@ -69,6 +78,12 @@ async function showOutcome(outcome) {
   }
 }
 
+/** The ward as this phone knows it (the copy with the queued changes), for the checks. */
+export async function knownWard(account) {
+  const ward = await loadWard(account).catch(() => null);
+  return withQueued(ward, await pendingOps(account).catch(() => []));
+}
+
 /** Put the form back to a fresh entry: the next save is a new op. */
 function renew(form, op) {
   if (op.type !== 'household_updated') form.reset();
@@ -87,6 +102,7 @@ function submitted(account) {
     if (!form.reportValidity()) return;
     const op = opFromForm(form);
     if (!op) return;
+    if (!showProblems(form, problemsOf(op, await knownWard(account)), pageWords())) return;
     try {
       await queueOp(op, account);
     } catch (error) {
@@ -105,7 +121,7 @@ function submitted(account) {
 export function setUpForms(account) {
   const onSubmit = submitted(account);
   document.addEventListener('submit', (event) => {
-    if (event.target.matches('form[data-household-op]')) onSubmit(event);
+    if (event.target.matches('form[data-household-op]:not([data-resend])')) onSubmit(event);
   });
   households.subscribe((change) => { if (change.kind === 'flushed') showOutcome(change.outcome); });
 }

@@ -7,6 +7,7 @@ import { filterHouseholds, filterLearners, findHousehold, withQueued } from './m
 import {
   ago, drawList, element, fill, formatDate, householdCard, learnerCard, memberCard, pageWords, visitCard, waitingBadge,
 } from './render.js';
+import { drawChanges } from './outcomes.js';
 import { loadWard } from './ward.js';
 
 const MAX_CARDS = 50;
@@ -24,6 +25,7 @@ export function route(location) {
     return { view: 'household', ref: Number(one[1]), panel, params };
   }
   if (path === '/households/offline' && params.get('household')) return { view: 'household', ref: params.get('household'), params };
+  if (path === '/households/offline' && params.get('view') === 'changes') return { view: 'changes', params };
   return { view: 'index', params };
 }
 
@@ -123,6 +125,9 @@ export async function drawShell(account, where = route(window.location)) {
     drawHousehold(root, words, household);
   }
   if (where.view === 'learners') drawLearners(root, words, learners, where.params);
+  if (where.view === 'changes') {
+    await drawChanges(root, { account, words, ward: { households, learners }, again: () => drawShell(account, where) });
+  }
   const panel = where.panel && root.querySelector(`#${where.panel}`);
   if (panel) panel.open = true;
   freshForms(root);

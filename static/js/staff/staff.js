@@ -8,6 +8,7 @@ import { households, pendingOps } from '../households-queue.js';
 import { keepCheckReady } from './check-cache.js';
 import { setUpForms } from './forms.js';
 import { followOutcomes, showQueued } from './optimistic.js';
+import { attentionCount } from './outcomes.js';
 import { ago, fill, pageWords } from './render.js';
 import { drawShell } from './shell.js';
 import { forgetWards, loadWard, refreshWard } from './ward.js';
@@ -16,8 +17,19 @@ const badge = document.getElementById('staff-waiting');
 const account = badge ? Number(badge.dataset.account) : null;
 const inShell = Boolean(document.getElementById('staff-shell'));
 
+/** Say on household pages when answers wait for the ambassador (refused, conflicts...). */
+async function showAttention() {
+  const line = document.getElementById('household-attention');
+  if (!line) return;
+  const count = await attentionCount(account).catch(() => 0);
+  const link = line.querySelector('a');
+  link.textContent = count === 1 ? link.dataset.one : link.dataset.many.replace('{n}', count);
+  line.hidden = count === 0;
+}
+
 /** Show how many of this account's changes wait on the phone (in the header). */
 async function showWaiting() {
+  showAttention();
   if (!badge) return 0;
   let waiting = 0;
   try { waiting = (await pendingOps(account)).length; } catch { /* no storage: nothing kept */ }
@@ -75,7 +87,12 @@ async function start() {
       if (inShell) await redraw();
     }
   });
-  document.addEventListener('household-op-queued', () => { showWaiting(); redraw(); });
+  document.addEventListener('household-op-queued', (event) => {
+    // A learner registered in the shell: on to the learners, where they wait to be sent.
+    if (inShell && event.detail.type === 'learner_registered') window.history.replaceState(null, '', '/learners/');
+    showWaiting();
+    redraw();
+  });
   setUpForms(account);
   followOutcomes();
   await forgetWards(account).catch(() => undefined); // another account's copy is not for this one
