@@ -163,10 +163,18 @@ def test_a_household_change_refused_by_the_server_is_shown_and_never_sent_again(
     page = phone_page
     sign_in_ambassador(page, live_server)
     page.goto(live_server + "/households/")
+    page.wait_for_function("() => document.documentElement.dataset.staffReady === 'true'")
+    with app.app_context():  # another phone registers it meanwhile: not in this phone's copy
+        from hue_literacy.accounts.models import User
+        from tests.test_households import make_household
+
+        other = db.session.scalar(select(User).where(User.phone == "0701234567"))
+        make_household(other, "9 kiệt 5 Chi Lăng")
+        db.session.commit()
     before = households_in_db(app)
     page.context.set_offline(True)
     page.locator("#register-household summary").click()
-    page.locator("#address").fill("5 Lê Lợi")  # registered in the ward already
+    page.locator("#address").fill("9 kiệt 5 Chi Lăng")  # registered in the ward already
     page.locator("#consent").check()
     page.locator("#register-household button[type=submit]").click()
     status = page.locator("#household-outbox")
@@ -179,7 +187,7 @@ def test_a_household_change_refused_by_the_server_is_shown_and_never_sent_again(
     assert read_household_store(page) == []
     (refused,) = read_household_store(page, "rejected")
     assert refused["reason"] == "duplicate_household"
-    assert refused["item"]["payload"]["address"] == "5 Lê Lợi"  # what was refused is kept
+    assert refused["item"]["payload"]["address"] == "9 kiệt 5 Chi Lăng"  # what was typed is kept
     page.reload()
     page.wait_for_load_state("networkidle")
     assert households_in_db(app) == before
