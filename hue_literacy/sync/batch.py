@@ -77,21 +77,22 @@ _TOO_DEEP = object()
 
 
 def nesting_depth(value: Any, stop_after: int = MAX_DEPTH) -> int:
-    """Levels of lists and objects in a parsed JSON value (a scalar is 0), without recursion."""
+    """Levels of lists and objects in a parsed JSON value (a scalar is 0), without recursion.
+
+    Only containers go on the stack (a batch holds thousands of scalars and a few levels)."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest = 0
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level)
-        if deepest > stop_after:
-            break
-        stack.extend((child, level + 1) for child in children)
+        if level > deepest:
+            deepest = level
+            if deepest > stop_after:
+                break
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, level + 1))
     return deepest
 
 
@@ -100,21 +101,38 @@ def unstorable(item: Any) -> str | None:
 
     `not_finite`: NaN or +-Infinity (JSON has no such numbers, PostgreSQL refuses them and
     the whole batch would fail); `bad_text`: a NUL character, which PostgreSQL text cannot
-    hold. Checked per item, so the other items of the batch are still stored.
+    hold. Checked per item, so the other items of the batch are still stored. (Types are
+    compared exactly, as json.loads makes them: this runs for every value of every event.)
     """
     stack = [item]
     while stack:
         value = stack.pop()
-        if isinstance(value, float) and not math.isfinite(value):
-            return "not_finite"
-        if isinstance(value, str) and "\x00" in value:
-            return "bad_text"
-        if isinstance(value, dict):
+        kind = type(value)
+        if kind is str:
+            if "\x00" in value:
+                return "bad_text"
+        elif kind is float:
+            if not math.isfinite(value):
+                return "not_finite"
+        elif kind is dict:
             stack.extend(value.keys())
             stack.extend(value.values())
-        elif isinstance(value, list):
+        elif kind is list:
             stack.extend(value)
+        elif kind not in _PLAIN:  # a subclass (json.loads makes none): checked the slow way
+            if isinstance(value, float) and not math.isfinite(value):
+                return "not_finite"
+            if isinstance(value, str) and "\x00" in value:
+                return "bad_text"
+            if isinstance(value, dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
     return None
+
+
+_PLAIN = frozenset({int, bool, type(None)})
 
 
 class ItemResult(Protocol):

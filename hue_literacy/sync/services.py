@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from hue_literacy.clock import as_utc
 from hue_literacy.dashboard import tallies
@@ -199,6 +199,8 @@ def insert_new(rows: list[dict]) -> set[str]:
     """Insert rows whose event_id is new; return the ids actually inserted."""
     if not rows:
         return set()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _insert_new_postgresql(rows)
     # The rows go as parameters of one cached statement (SQLAlchemy sends them in batches of
     # VALUES): building a statement with the rows inside compiled ~1,300 parameters a batch
     # and was most of a sync request's CPU time.
@@ -208,6 +210,40 @@ def insert_new(rows: list[dict]) -> set[str]:
         .returning(ProgressEvent.event_id)
     )
     return set(db.session.scalars(statement, rows))
+
+
+_COLUMNS = ("event_id", "learner_id", "kind", "lesson_id", "lesson_version", "step_id",
+            "correct", "phone_correct", "judged", "hint_used", "answer", "occurred_at",
+            "received_at")
+_UNNEST_INSERT = text("""
+INSERT INTO progress_events (event_id, learner_id, kind, lesson_id, lesson_version, step_id,
+                             correct, phone_correct, judged, hint_used, answer, occurred_at,
+                             received_at)
+SELECT event_id, learner_id, kind, lesson_id, lesson_version, step_id, correct, phone_correct,
+       judged, hint_used, answer::json, occurred_at, received_at
+FROM unnest(CAST(:event_id AS varchar[]), CAST(:learner_id AS integer[]),
+            CAST(:kind AS varchar[]), CAST(:lesson_id AS varchar[]),
+            CAST(:lesson_version AS integer[]), CAST(:step_id AS varchar[]),
+            CAST(:correct AS boolean[]), CAST(:phone_correct AS boolean[]),
+            CAST(:judged AS varchar[]), CAST(:hint_used AS boolean[]), CAST(:answer AS text[]),
+            CAST(:occurred_at AS timestamptz[]), CAST(:received_at AS timestamptz[]))
+     AS batch (event_id, learner_id, kind, lesson_id, lesson_version, step_id, correct,
+               phone_correct, judged, hint_used, answer, occurred_at, received_at)
+ON CONFLICT (event_id) DO NOTHING
+RETURNING event_id
+""")
+
+
+def _insert_new_postgresql(rows: list[dict]) -> set[str]:
+    """The rows as one array per column, unnested by PostgreSQL in one short statement.
+
+    Why: with a VALUES list of 100 rows the driver rewrote a 1,300-placeholder query for
+    every batch (too long for its cache): a third of a sync request's CPU time. Answers are
+    stored as JSON text the way the JSON column writes them (None as JSON null).
+    """
+    columns = {name: [row[name] for row in rows] for name in _COLUMNS}
+    columns["answer"] = [json.dumps(answer) for answer in columns["answer"]]
+    return set(db.session.scalars(_UNNEST_INSERT, columns))
 
 
 def existing_owners(event_ids: set[str]) -> dict[str, int]:
