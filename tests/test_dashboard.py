@@ -251,16 +251,18 @@ def test_an_empty_ward_shows_zeros(ctx):
 # --- the chart -------------------------------------------------------------------------------
 
 
-def test_the_chart_svg_holds_months_values_title_and_description():
-    svg = str(bar_chart([("01/2026", 12), ("02/2026", 1500), ("03/2026", 0)],
-                        "Active learners", "Active learners per month", "Learners", "c1"))
-    assert svg.startswith("<svg") and 'role="img"' in svg
-    assert '<title id="c1-title">Active learners</title>' in svg
-    assert '<desc id="c1-desc">Active learners per month</desc>' in svg
+def test_the_chart_holds_months_values_title_and_description():
+    chart = str(bar_chart([("01/2026", 12), ("02/2026", 1500), ("03/2026", 0)],
+                          "Active learners", "Active learners per month", "Learners", "c1"))
+    assert chart.startswith('<div class="chart"') and 'role="img"' in chart
+    assert 'aria-labelledby="c1-title"' in chart and 'aria-describedby="c1-desc"' in chart
+    assert 'id="c1-title">Active learners<' in chart
+    assert 'id="c1-desc">Active learners per month<' in chart
     for text in ("01/2026", "02/2026", "03/2026", ">12<", ">1.500<", ">0<", "Learners"):
-        assert text in svg
-    assert "style=" not in svg
-    assert svg.count("<rect") == 3
+        assert text in chart
+    assert "style=" not in chart
+    assert chart.count("<rect") == 3
+    assert '<rect width="100.0"' in chart and '<rect width="0.0"' in chart  # shares of the top
 
 
 def test_the_chart_escapes_its_texts():

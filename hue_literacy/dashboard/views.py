@@ -88,7 +88,7 @@ def _charts(coverage: services.WardCoverage) -> list[dict]:
                         values="; ".join(f"{label}: {number}" for label, number in points))
         charts.append({
             "id": f"chart-{key}", "title": title, "points": points,
-            "svg": bar_chart(points, title, description, _("Number per month"), f"chart-{key}"),
+            "html": bar_chart(points, title, description, _("Number per month"), f"chart-{key}"),
         })
     return charts
 

@@ -1,7 +1,10 @@
-"""Redirect targets that cannot send people to another site."""
+"""Redirect targets that cannot send people to another site; addresses that wrap whole."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -14,3 +17,9 @@ def safe_next_url(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def breakable_address(text: str) -> Markup:
+    """An address or file name that may wrap after / . - _ ? & = but never inside a word."""
+    pieces = re.split(r"(?<=[/.\-_?&=])", str(text))
+    return Markup("<wbr>").join(escape(piece) for piece in pieces)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role
+from hue_literacy.main.navigation import breakable_address
 from hue_literacy.progress import services as progress
 from hue_literacy.progress.summary import next_box_context, progress_payload
 
@@ -14,6 +15,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.filters["address"] = breakable_address
 
 
 @bp.route("/")

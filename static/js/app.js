@@ -9,11 +9,13 @@ import { freshSession, learnerOf } from './session.js';
 const statusLine = document.getElementById('sync-status');
 const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
 let userId = null;
+let known = false; // until the server (or the phone's last copy) has said who is signed in
 
 async function whoIsSignedIn() {
   const session = await freshSession();
   remember(session); // a shared phone's "who is learning?" tiles
   userId = learnerOf(session);
+  known = true;
   return userId;
 }
 
@@ -37,7 +39,9 @@ async function showStatus() {
   const [state, text] = describe(waiting);
   statusLine.textContent = text;
   statusLine.dataset.state = state;
-  statusLine.hidden = !userId && state === 'sent';
+  // Until the session is known the line keeps the place first-state.js gave it.
+  const guest = known ? !userId : document.documentElement.dataset.who !== 'learner';
+  statusLine.hidden = guest && state === 'sent';
 }
 
 async function setUpServiceWorker() {
@@ -75,6 +79,21 @@ function setUpInstallHint() {
   });
 }
 
+/** The header menu is a <details>: Escape or a tap elsewhere folds it away again. */
+function setUpMenu() {
+  const menu = document.querySelector('details[data-menu]');
+  if (!menu) return;
+  menu.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !menu.open) return;
+    menu.open = false;
+    menu.querySelector('summary').focus();
+  });
+  document.addEventListener('click', (event) => {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+}
+
+setUpMenu();
 outbox.subscribe(showStatus);
 window.addEventListener('online', showStatus);
 window.addEventListener('offline', showStatus);

@@ -3,7 +3,7 @@
 // everyone (it is cached for offline use), so it carries every group's path as JSON.
 import { current } from './next.js';
 import { allProgress } from './outbox.js';
-import { freshSession, learnerOf } from './session.js';
+import { freshSession, learnerOf, rememberedSession } from './session.js';
 
 function showPath(group) {
   const data = JSON.parse(document.getElementById('group-paths').textContent);
@@ -22,11 +22,17 @@ function showPath(group) {
 }
 
 async function markProgress() {
+  // Before the first paint (this script blocks rendering): the path of the learner this
+  // phone saw last, so the lessons below do not move down once the server answers.
+  const seen = rememberedSession();
+  if (learnerOf(seen) != null) showPath(seen.group);
   const session = await freshSession();
   const learner = learnerOf(session);
   if (learner == null) {
     const note = document.querySelector('[data-guest-note]');
     if (note) note.hidden = false;
+    const section = document.querySelector('[data-path]');
+    if (section) section.hidden = true;
     return;
   }
   showPath(session.group);

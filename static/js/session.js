@@ -19,10 +19,19 @@ export async function freshSession() {
     if (response.ok) {
       const session = await response.json();
       try { localStorage.setItem(KEY, JSON.stringify(session)); } catch { /* private mode */ }
+      markWho(session);
       return session;
     }
   } catch { /* offline or too slow */ } finally { clearTimeout(timer); }
   return rememberedSession() || {};
+}
+
+/** Correct the marks first-state.js set before the first paint (only when they changed). */
+function markWho(session) {
+  const root = document.documentElement;
+  const who = !session.signed_in ? 'guest' : (session.role === 'learner' ? 'learner' : 'staff');
+  if (root.dataset.who !== who) root.dataset.who = who;
+  if (session.group && root.dataset.group !== session.group) root.dataset.group = session.group;
 }
 
 /** The learner's id when a learner is signed in, else null (practice without saving). */

@@ -42,6 +42,7 @@ def test_an_official_issues_and_anyone_checks_the_code_on_a_phone(official, live
     page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
     page.get_by_label("Mật khẩu").press("Enter")
     page.wait_for_url(live_server + "/")
+    page.locator(".menu-button").click()  # language and sign-out live in the header menu
     page.get_by_role("button", name="English").click()
     page.goto(live_server + "/certificates/")
     assert horizontal_overflow(page) == 0

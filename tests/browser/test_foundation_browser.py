@@ -51,6 +51,7 @@ def test_wrong_pin_shows_a_clear_message_and_keeps_the_phone(learner, live_serve
 def test_language_switch_turns_the_page_english(live_server, phone_page):
     page = phone_page
     page.goto(live_server + "/sign-in")
+    page.locator(".menu-button").click()  # language and sign-out live in the header menu
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
