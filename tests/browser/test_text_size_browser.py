@@ -55,6 +55,7 @@ def test_the_text_size_applies_before_paint_follows_the_learner_and_waits_offlin
     try:
         sign_in(page, live_server, reader)
         assert body_px(page) == 20
+        page.locator(".menu-button").click()  # the chooser lives in the header menu
         page.locator("[data-text-size-chooser] [data-size=larger]").first.click()
         expect(page.locator("html")).to_have_attribute("data-text-size", "larger")
         assert body_px(page) == 27.5
@@ -86,6 +87,7 @@ def test_the_text_size_applies_before_paint_follows_the_learner_and_waits_offlin
 
         # Chosen offline: applied and kept on the phone, sent when a page opens online.
         second.set_offline(True)
+        other.locator(".menu-button").click()
         other.locator("[data-text-size-chooser] [data-size=large]").first.click()
         expect(other.locator("html")).to_have_attribute("data-text-size", "large")
         assert text_size_on_account(app, reader["id"]) == "larger"
