@@ -4,7 +4,6 @@ requests fail, loses nothing), the header says how many changes wait, and page s
 network's return and Background Sync all send them."""
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -20,10 +19,6 @@ from tests.browser.test_player_browser import read_store, wait_for
 
 OPS = "**/api/v1/household-ops"
 
-
-RESTART_DEFECT = ("Known defect, issue 15 stays open: after the phone restarts offline the staff "
-                  "shell is gone from the cache (hue-staff empty, no staff pointer), so the "
-                  "catalogue opens instead")
 
 
 def new_phone(browser, service_workers: str = "block"):
@@ -118,6 +113,11 @@ def offline_ready(page) -> None:
         const shell = await (await caches.open('hue-staff')).match('/households/offline');
         return shell && (await Promise.all(pointers.map((url) => meta.match(url)))).every(Boolean);
     }""", polling=500)
+    # Chromium writes Cache Storage to disk in the background and gives no signal when it is
+    # done: a browser closed within a moment of the last write comes back without the staff
+    # shell (seen every time on a quiet machine). A phone is not switched off in that moment;
+    # the test leaves it the same few seconds before the "restart".
+    page.wait_for_timeout(3000)
 
 
 def household_ids(app) -> dict[str, int]:
@@ -132,7 +132,6 @@ def offline_problems(page) -> list[str]:
             if "ERR_INTERNET_DISCONNECTED" not in m and "Failed to load resource" not in m]
 
 
-@pytest.mark.xfail(reason=RESTART_DEFECT, strict=False)
 def test_offline_from_the_start_of_the_day_the_ward_opens_and_changes_wait_through_a_restart(
     app, browser, ambassador_home, live_server, tmp_path  # noqa: F811
 ):
