@@ -76,6 +76,20 @@ def test_the_offline_shell_holds_every_form_and_the_staff_scripts_stay_out_of_le
     assert any(url.startswith("/static/js/staff/staff.js?v=") for url in staff["urls"])
 
 
+def test_the_offline_shell_draws_each_view_once_under_a_plain_title(people, client, auth):  # noqa: F811
+    auth.as_user(people["ambassador_a"])
+    shell = client.get("/households/offline").get_data(as_text=True)
+    assert "<title>Hộ gia đình · " in shell and "<template" not in shell.split("</title>")[0]
+    for once in ('id="shell-changes"', 'id="shell-household"', 'id="log-visit"',
+                 'id="household-outbox"', 'id="ward-freshness"', 'data-slot="members-none"'):
+        assert shell.count(once) == 1, once
+    # the household template carries the hooks shell.js fills, but names no household
+    household = shell.split('id="shell-household"')[1].split("</template>")[0]
+    for hook in ("address", "name", "badges", "consent", "members", "visits", "history"):
+        assert f'data-slot="{hook}"' in household, hook
+    assert "data-household-page" not in household
+
+
 # --- a learner registered on the phone (the learner_registered op) -----------------------------
 
 from werkzeug.security import check_password_hash  # noqa: E402

@@ -91,10 +91,8 @@ function drawHousehold(root, words, household) {
   edit.elements.was_address.value = household.address;
   edit.elements.name.value = household.name || '';
   edit.elements.was_name.value = household.name || '';
-  drawList(slot(root, 'members'), household.members, (member) => memberCard(words, member));
-  if (!household.members.length) slot(root, 'members').after(element('p', {}, words.no_member));
-  drawList(slot(root, 'visits'), household.visits, (visit) => visitCard(words, visit));
-  if (!household.visits.length) slot(root, 'visits').after(element('p', {}, words.no_visit));
+  drawList(slot(root, 'members'), household.members, (member) => memberCard(words, member), slot(root, 'members-none'));
+  drawList(slot(root, 'visits'), household.visits, (visit) => visitCard(words, visit), slot(root, 'visits-none'));
   slot(root, 'history').textContent = words.offline_history;
   document.title = `${household.address} · ${document.title.split(' · ').pop()}`;
 }
