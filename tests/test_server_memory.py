@@ -8,11 +8,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RARE = ["weasyprint", "pypdf", "openpyxl", "flask_migrate", "alembic", "mutagen"]
+# cryptography (8 MB a process) signs and checks certificates; the certificates' PDF module
+# brings WeasyPrint's helpers with it: both only for printing, checking and the key commands.
+RARE = ["weasyprint", "pypdf", "openpyxl", "flask_migrate", "alembic", "mutagen", "cryptography",
+        "hue_literacy.certificates.pdf", "hue_literacy.certificates.pdf_writer"]
 
 
 def test_the_server_starts_without_what_only_rare_pages_and_commands_need(tmp_path):
-    """The PDF renderer, the spreadsheet reader and the migrations load when first used."""
+    """The PDF renderer, the signing keys' library, the spreadsheet reader and the migrations
+    load when first used."""
     probe = ("import json, sys; import wsgi; "
              f"print(json.dumps([name for name in {RARE!r} if name in sys.modules]))")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'start.sqlite'}",

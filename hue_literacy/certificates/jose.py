@@ -6,10 +6,12 @@ signature; the tests check ours with an independent JOSE library (PyJWT).
 from __future__ import annotations
 
 import json
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from hue_literacy.certificates.keys import b64url
+
+if TYPE_CHECKING:  # `cryptography` loads with the key, on the rare routes that sign
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def _part(value: dict) -> str:

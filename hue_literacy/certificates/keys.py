@@ -20,9 +20,13 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 CURRENT_FILE = "current"
 KID_LENGTH = 8  # base64url characters of the RFC 7638 thumbprint: short enough for a QR
@@ -37,6 +41,8 @@ def b64url(data: bytes) -> str:
 
 
 def raw_public(public_key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -73,7 +79,17 @@ class Keyring:
 
 
 def load_keyring(folder: Path) -> Keyring:
-    """Read the key folder (a missing folder is an empty keyring)."""
+    """Read the key folder (a missing folder is an empty keyring).
+
+    `cryptography` (8 MB in each server process) is imported here, by the few routes and
+    commands that sign or check, not when the server starts.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
     ring = Keyring()
     if not folder.is_dir():
         return ring
@@ -108,6 +124,9 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def _new_key(folder: Path) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     private_key = Ed25519PrivateKey.generate()
     kid = key_id(private_key.public_key())

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
@@ -29,7 +30,6 @@ from hue_literacy.certificates.eligibility import (
     Eligibility,
 )
 from hue_literacy.certificates.models import AuditEntry, Certificate, MasteryCache, SerialCounter
-from hue_literacy.certificates.pdf import PrintedCertificate
 from hue_literacy.certificates.signing import (
     format_code,
     new_code,
@@ -42,6 +42,9 @@ from hue_literacy.extensions import db
 from hue_literacy.models_base import utcnow
 from hue_literacy.refusals import InputRefused
 from hue_literacy.wards.services import signer_lines
+
+if TYPE_CHECKING:
+    from hue_literacy.certificates.pdf import PrintedCertificate
 
 ISSUED = "issued"
 REVOKED = "revoked"
@@ -293,6 +296,8 @@ def printed(
     lookup_url: str,
 ) -> PrintedCertificate:
     """What the paper shows, in `locale`; competency texts from the framework (ids if gone)."""
+    from hue_literacy.certificates.pdf import PrintedCertificate  # the renderer loads late
+
     profile = framework.profile(certificate.profile_id)
     return PrintedCertificate(
         serial=certificate.serial,

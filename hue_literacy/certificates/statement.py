@@ -16,9 +16,13 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:  # `cryptography` loads when a certificate is signed or checked, not at start
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 FORMAT = 1
 SIGNATURE_BYTES = 64
@@ -85,6 +89,8 @@ def read_statement(token: str, public_keys: dict[str, Ed25519PublicKey]) -> Stat
     public_key = public_keys.get(kid)
     if public_key is None:
         raise StatementRefused("unknown_key")
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public_key.verify(signature, message)
     except InvalidSignature as error:

@@ -29,7 +29,6 @@ from hue_literacy.certificates.addresses import public_url
 from hue_literacy.certificates.eligibility import eligibility_for
 from hue_literacy.certificates.keys import KeyProblem, Keyring, app_keyring
 from hue_literacy.certificates.models import Certificate
-from hue_literacy.certificates.pdf import document_date, printed_date, render_pdf
 from hue_literacy.certificates.signing import format_code, normalise_code
 from hue_literacy.certificates.statement import sign_statement
 from hue_literacy.classes.models import ClassSession
@@ -105,6 +104,9 @@ def _lookup_url() -> str:
 
 
 def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
+    # WeasyPrint and the QR images load on the first print, not when the server starts.
+    from hue_literacy.certificates.pdf import render_pdf
+
     locale = _pdf_locale()
     content = inputs.release()
     lookup = _lookup_url()
@@ -197,6 +199,8 @@ def _learner_to_certify(learner_id: int | None) -> User:
 @role_required(*CERTIFYING)
 def review(learner_id: int):
     """What the official checks before approving: the person, the profile, the evidence."""
+    from hue_literacy.certificates.pdf import printed_date
+
     learner = _learner_to_certify(learner_id)
     release = inputs.release()
     eligibility = eligibility_for(learner, release)
@@ -383,6 +387,8 @@ def lookup():
 @bp.route("/verify/<code>")
 @writes_on_get  # counts the lookup, also for unknown codes
 def verify(code: str):
+    from hue_literacy.certificates.pdf import document_date
+
     refused = _throttled()
     if refused:
         return refused
