@@ -2,7 +2,7 @@
 // decoder) and checks its Ed25519 signature in the phone with WebCrypto, against the public
 // keys and the list of revoked serials kept on the phone (staff/check-cache.js), so it works
 // with no network. The statement's format is in hue_literacy/certificates/statement.py.
-import { decode, imageOf } from './scanner.js';
+import { setUpReader } from './scanner.js';
 import { CHECK_URLS, kept, refresh } from './staff/check-cache.js';
 
 const SIGNATURE_BYTES = 64;
@@ -94,12 +94,6 @@ function setUp(root) {
   const facts = root.querySelector('[data-facts]');
   const compare = root.querySelector('[data-compare]');
   const listStatus = root.querySelector('[data-list-status]');
-  const video = root.querySelector('video');
-  const cameraBox = root.querySelector('[data-camera-box]');
-  const cameraButton = root.querySelector('[data-camera]');
-  const photo = root.querySelector('[data-photo]');
-  let stream = null;
-  let timer = null;
 
   const say = (text) => { status.textContent = text || ''; status.hidden = !text; };
 
@@ -155,61 +149,7 @@ function setUp(root) {
     return show(outcome.status, data[outcome.status], outcome.statement);
   }
 
-  function stopCamera() {
-    clearTimeout(timer);
-    if (stream) for (const track of stream.getTracks()) track.stop();
-    stream = null;
-    video.srcObject = null;
-    cameraBox.hidden = true;
-    cameraButton.hidden = false;
-  }
-
-  async function look() {
-    if (!stream) return;
-    if (video.readyState >= 2) {
-      const text = await decode(video, data.jsqr, false).catch(() => null);
-      if (text && stream) {
-        stopCamera();
-        await scanned(text);
-        return;
-      }
-    }
-    timer = setTimeout(look, 300);
-  }
-
-  cameraButton.addEventListener('click', async () => {
-    say('');
-    try {
-      stream = await navigator.mediaDevices.getUserMedia(
-        { video: { facingMode: { ideal: 'environment' } }, audio: false });
-    } catch {
-      say(data.noCamera);
-      return;
-    }
-    video.srcObject = stream;
-    cameraBox.hidden = false;
-    cameraButton.hidden = true;
-    video.play().catch(() => undefined);
-    say(data.cameraOn);
-    look();
-  });
-  root.querySelector('[data-camera-stop]').addEventListener('click', () => {
-    stopCamera();
-    say('');
-    cameraButton.focus();
-  });
-  photo.addEventListener('change', async () => {
-    const file = photo.files[0];
-    if (!file) return;
-    say(data.reading);
-    let text = null;
-    try {
-      text = await decode(await imageOf(file), data.jsqr, true);
-    } catch { /* unreadable picture */ }
-    photo.value = '';
-    if (text) await scanned(text);
-    else say(data.photoNone);
-  });
+  setUpReader(root, { jsQrSrc: data.jsqr, words: data, say, found: scanned });
 
   // Online, this page brings the keys and the list up to date first; offline it uses the copy.
   (navigator.onLine && 'caches' in window ? refresh() : Promise.resolve())

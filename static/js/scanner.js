@@ -92,6 +92,88 @@ export async function imageOf(file) {
   return image;
 }
 
+/**
+ * Read a QR code with the camera or from a photo, in a box holding a <video>, the buttons
+ * [data-camera] and [data-camera-stop], the [data-camera-box] shown while the camera is on and
+ * a [data-photo] file input: the lesson's scan step and the certificate check use it alike.
+ * `found(text, method)` gets what was read ('camera' or 'photo'); `say(text)` tells the user,
+ * with `words` {cameraOn, noCamera, readerMissing, reading, photoNone}. Returns `{stop}`.
+ */
+export function setUpReader(box, { jsQrSrc, words, say, found }) {
+  const video = box.querySelector('video');
+  const cameraBox = box.querySelector('[data-camera-box]');
+  const cameraButton = box.querySelector('[data-camera]');
+  const photo = box.querySelector('[data-photo]');
+  let stream = null;
+  let timer = null;
+
+  function stop() {
+    clearTimeout(timer);
+    if (stream) for (const track of stream.getTracks()) track.stop();
+    stream = null;
+    video.srcObject = null;
+    cameraBox.hidden = true;
+    cameraButton.hidden = false;
+  }
+
+  // One frame every 300 ms until a code is read, the camera is turned off or the reader fails.
+  async function look() {
+    if (!stream) return;
+    if (video.readyState >= 2) {
+      let text;
+      try {
+        text = await decode(video, jsQrSrc, false);
+      } catch {
+        stop();
+        say(words.readerMissing);
+        return;
+      }
+      if (text && stream) {
+        stop();
+        await found(text, 'camera');
+        return;
+      }
+    }
+    timer = setTimeout(look, 300);
+  }
+
+  cameraButton.addEventListener('click', async () => {
+    say('');
+    try {
+      stream = await navigator.mediaDevices.getUserMedia(
+        { video: { facingMode: { ideal: 'environment' } }, audio: false });
+    } catch {
+      say(words.noCamera);
+      return;
+    }
+    video.srcObject = stream;
+    cameraBox.hidden = false;
+    cameraButton.hidden = true;
+    video.play().catch(() => undefined);
+    say(words.cameraOn);
+    look();
+  });
+  box.querySelector('[data-camera-stop]').addEventListener('click', () => {
+    stop();
+    say('');
+    cameraButton.focus();
+  });
+
+  photo.addEventListener('change', async () => {
+    const file = photo.files[0];
+    if (!file) return;
+    say(words.reading);
+    let text = null;
+    try {
+      text = await decode(await imageOf(file), jsQrSrc, true);
+    } catch { /* unreadable picture */ }
+    photo.value = '';
+    if (text) await found(text, 'photo');
+    else say(words.photoNone);
+  });
+  return { stop };
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -104,16 +186,10 @@ export function setupScan(section, ctx) {
   const box = section.querySelector('[data-scan]');
   const { kind, code, payload, name } = box.dataset;
   const status = box.querySelector('[data-status]');
-  const video = box.querySelector('video');
-  const cameraBox = box.querySelector('[data-camera-box]');
-  const cameraButton = box.querySelector('[data-camera]');
-  const photo = box.querySelector('[data-photo]');
   const typeButton = box.querySelector('[data-type-code]');
   const codeForm = box.querySelector('[data-code-form]');
   const codeInput = codeForm.querySelector('input');
   const codeError = codeForm.querySelector('.field-error');
-  let stream = null;
-  let timer = null;
 
   const say = (text) => { status.textContent = text; status.hidden = !text; };
 
@@ -146,7 +222,7 @@ export function setupScan(section, ctx) {
   // The answer carries what was read (the practice code's content) so the server can judge
   // it too; what a wrong scan read is not sent: a real QR code may hold personal data.
   function success(method, evidence) {
-    stopCamera();
+    camera.stop();
     say('');
     const result = el('div', 'scan-result');
     result.append(el('p', 'scan-result__title', S.scan_read));
@@ -165,70 +241,14 @@ export function setupScan(section, ctx) {
     }
   }
 
-  function stopCamera() {
-    clearTimeout(timer);
-    if (stream) for (const track of stream.getTracks()) track.stop();
-    stream = null;
-    video.srcObject = null;
-    cameraBox.hidden = true;
-    cameraButton.hidden = false;
-  }
-
-  async function look() {
-    if (!stream) return;
-    if (video.readyState >= 2) {
-      let text;
-      try {
-        text = await decode(video, ctx.jsQrSrc, false);
-      } catch {
-        stopCamera();
-        say(S.reader_missing);
-        return;
-      }
-      if (text && stream) {
-        stopCamera();
-        scanned(text, 'camera');
-        return;
-      }
-    }
-    timer = setTimeout(look, 300);
-  }
-
-  cameraButton.addEventListener('click', async () => {
-    say('');
-    try {
-      stream = await navigator.mediaDevices.getUserMedia(
-        { video: { facingMode: { ideal: 'environment' } }, audio: false });
-    } catch {
-      say(S.no_camera);
-      return;
-    }
-    video.srcObject = stream;
-    cameraBox.hidden = false;
-    cameraButton.hidden = true;
-    video.play().catch(() => undefined);
-    say(S.camera_on);
-    look();
+  const camera = setUpReader(box, {
+    jsQrSrc: ctx.jsQrSrc,
+    words: { cameraOn: S.camera_on, noCamera: S.no_camera, readerMissing: S.reader_missing,
+      reading: S.reading, photoNone: S.photo_none },
+    say,
+    found: scanned,
   });
-  box.querySelector('[data-camera-stop]').addEventListener('click', () => {
-    stopCamera();
-    say('');
-    cameraButton.focus();
-  });
-  section.addEventListener('step:hide', stopCamera);
-
-  photo.addEventListener('change', async () => {
-    const file = photo.files[0];
-    if (!file) return;
-    say(S.reading);
-    let text = null;
-    try {
-      text = await decode(await imageOf(file), ctx.jsQrSrc, true);
-    } catch { /* unreadable picture */ }
-    photo.value = '';
-    if (text) scanned(text, 'photo');
-    else say(S.photo_none);
-  });
+  section.addEventListener('step:hide', camera.stop);
 
   typeButton.addEventListener('click', () => {
     codeForm.hidden = !codeForm.hidden;

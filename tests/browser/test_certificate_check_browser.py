@@ -135,4 +135,8 @@ def test_an_ambassador_checks_valid_tampered_and_revoked_papers_with_no_network(
     expect(verdict).to_have_class("notice notice--error")
     expect(page.locator('[data-fact="name"]')).to_have_text("H. T. L.")
     screenshot(page, "certificate-check-offline-revoked-360")
+    # The camera is the scanner's own (scanner.js setUpReader): with none to open, it says so.
+    page.locator("[data-camera]").click()
+    expect(page.locator("[data-status]")).to_have_text("Không mở được máy ảnh. Hãy chụp ảnh mã QR.")
+    expect(page.locator("[data-camera-box]")).to_be_hidden()
     context.close()
