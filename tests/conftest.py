@@ -68,8 +68,15 @@ def empty_all_tables() -> None:
 
 
 @pytest.fixture
-def app(_schema, database_url):
-    app = make_app(database_url)
+def app_config() -> dict:
+    """Config the `app` fixture gives the factory: a test module overrides it (its own content
+    tree, upload folder...) and keeps the app, client, runner and auth fixtures."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, database_url, app_config):
+    app = make_app(database_url, **app_config)
     with app.app_context():
         empty_all_tables()
         seed_wards()

@@ -8,7 +8,6 @@ from hue_literacy.content.speech import speakable, step_speech_text
 from hue_literacy.extensions import db
 from hue_literacy.narration.media import MediaRefused, sniff
 from hue_literacy.narration.models import APPROVED, REPLACED, NarrationRecording
-from hue_literacy.wards.services import seed_wards
 from tests.conftest import AuthActions, empty_all_tables, make_app
 from tests.content_fixtures import ContentTree
 from tests.factories import AmbassadorFactory, OfficialFactory, ward
@@ -23,19 +22,9 @@ def tree(tmp_path) -> ContentTree:
 
 
 @pytest.fixture
-def narr_app(_schema, database_url, tree, tmp_path):
-    """The app on a small content tree, with uploads in their own folder."""
-    app = make_app(database_url, CONTENT_DIR=str(tree.root),
-                   NARRATION_DIR=str(tmp_path / "uploads"))
-    with app.app_context():
-        empty_all_tables()
-        seed_wards()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_all_tables()
-        db.engine.dispose()
+def app_config(tree, tmp_path) -> dict:
+    """The app (tests/conftest.py) on a small content tree, with uploads in their own folder."""
+    return {"CONTENT_DIR": str(tree.root), "NARRATION_DIR": str(tmp_path / "uploads")}
 
 
 @pytest.fixture
@@ -56,8 +45,8 @@ def other_app(_schema, database_url):
 
 
 @pytest.fixture
-def people(narr_app):
-    with narr_app.app_context():
+def people(app):
+    with app.app_context():
         official = OfficialFactory()
         other_official = OfficialFactory(ward=ward("THUANHOA"))
         ambassador = AmbassadorFactory()
@@ -96,8 +85,8 @@ def test_the_container_codec_and_length_are_read_from_the_bytes():
         assert refused.value.code == code
 
 
-def test_an_upload_is_refused_with_a_reason_for_a_wrong_type_length_or_size(narr_app, people):
-    client = _as(narr_app, people["official"])
+def test_an_upload_is_refused_with_a_reason_for_a_wrong_type_length_or_size(app, people):
+    client = _as(app, people["official"])
     cases = [
         (b"<html>not sound</html>", "not_audio", "không phải là bản thu"),
         (webm(75), "too_long", "dài 75 giây"),
@@ -112,18 +101,18 @@ def test_an_upload_is_refused_with_a_reason_for_a_wrong_type_length_or_size(narr
             assert words in answer.json["message"]
     assert _send(client, real_webm(), url="/narration/vi/qr-scan/no-such-step").status_code == 422
     assert _send(client, real_webm(), text="0" * 64).json["error"] == "text_changed"
-    with narr_app.app_context():
+    with app.app_context():
         assert db.session.query(NarrationRecording).count() == 0
 
 
-def test_an_ambassador_records_only_once_an_official_of_their_ward_allows_it(narr_app, people):
-    ambassador = _as(narr_app, people["ambassador"])
+def test_an_ambassador_records_only_once_an_official_of_their_ward_allows_it(app, people):
+    ambassador = _as(app, people["ambassador"])
     assert _send(ambassador, real_webm()).status_code == 403
     assert ambassador.get("/narration/").status_code == 403
-    stranger = _as(narr_app, people["other_official"])
+    stranger = _as(app, people["other_official"])
     assert stranger.post("/narration/recorders", data={"user_id": people["ambassador"],
                                                        "allowed": "y"}).status_code == 403
-    official = _as(narr_app, people["official"])
+    official = _as(app, people["official"])
     page = official.get("/narration/recorders").get_data(as_text=True)
     assert "Lê Văn Đại Sứ" in page
     official.post("/narration/recorders", data={"user_id": people["ambassador"], "allowed": "y"})
@@ -137,50 +126,50 @@ def test_an_ambassador_records_only_once_an_official_of_their_ward_allows_it(nar
     assert "được phép thu giọng đọc" in audit and "không còn thu giọng đọc" in audit
 
 
-def test_only_an_approved_recording_is_played_and_a_new_text_makes_it_stale(narr_app, people,
+def test_only_an_approved_recording_is_played_and_a_new_text_makes_it_stale(app, people,
                                                                              tree, other_app):
-    official = _as(narr_app, people["official"])
+    official = _as(app, people["official"])
     first = _send(official, real_webm()).json
     assert official.get("/api/v1/narration/vi/qr-scan").json["steps"] == {}
-    assert narr_app.test_client().get(first["url"]).status_code == 404  # not public yet
-    other = _as(narr_app, people["other_official"])
+    assert app.test_client().get(first["url"]).status_code == 404  # not public yet
+    other = _as(app, people["other_official"])
     assert other.post(f"/narration/review/{first['id']}",
                       data={"decision": "approve"}).status_code == 403
     review_page = official.get("/narration/review").get_data(as_text=True)
     assert "Read this first." in review_page
     official.post(f"/narration/review/{first['id']}", data={"decision": "approve"})
-    steps = narr_app.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"]
+    steps = app.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"]
     assert list(steps) == ["intro"] and steps["intro"]["url"] == first["url"]
-    audio = narr_app.test_client().get(first["url"])
+    audio = app.test_client().get(first["url"])
     assert audio.status_code == 200 and audio.mimetype == "audio/webm"
     assert audio.data == real_webm()
     assert "immutable" in audio.headers["Cache-Control"]
 
     second = _send(official, webm(4)).json
     official.post(f"/narration/review/{second['id']}", data={"decision": "reject"})
-    assert narr_app.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"][
+    assert app.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"][
         "intro"]["url"] == first["url"]
     third = _send(official, webm(5)).json
     official.post(f"/narration/review/{third['id']}", data={"decision": "approve"})
-    with narr_app.app_context():
+    with app.app_context():
         assert db.session.get(NarrationRecording, first["id"]).status == REPLACED
         assert db.session.get(NarrationRecording, third["id"]).status == APPROVED
 
     tree.edit("qr-scan", lambda data: data["steps"][0].update(text="Read this first, slowly."),
               langs=("vi",))
-    changed = other_app(CONTENT_DIR=str(tree.root), NARRATION_DIR=narr_app.config["NARRATION_DIR"])
+    changed = other_app(CONTENT_DIR=str(tree.root), NARRATION_DIR=app.config["NARRATION_DIR"])
     assert changed.test_client().get("/api/v1/narration/vi/qr-scan").json["steps"] == {}
     page = _as(changed, people["official"]).get("/narration/vi/qr-scan").get_data(as_text=True)
     assert "Lời đã thay đổi: cần thu lại" in page
 
 
 def test_content_check_reports_coverage_and_export_ships_the_approved_recordings(
-        narr_app, people, tree, other_app):
-    official = _as(narr_app, people["official"])
+        app, people, tree, other_app):
+    official = _as(app, people["official"])
     sent = _send(official, real_webm()).json
     _send(official, webm(3), url="/narration/vi/qr-scan/find-scan")
     official.post(f"/narration/review/{sent['id']}", data={"decision": "approve"})
-    runner = narr_app.test_cli_runner()
+    runner = app.test_cli_runner()
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     assert "vi qr-scan: 4 steps, recorded 2, approved 1, stale 0, missing 2" in result.output
@@ -214,13 +203,13 @@ def test_content_check_reports_coverage_and_export_ships_the_approved_recordings
     assert result.exit_code == 1 and "does not match its sha256" in result.output
 
 
-def test_content_check_fails_on_a_stored_recording_whose_file_was_damaged(narr_app, people,
+def test_content_check_fails_on_a_stored_recording_whose_file_was_damaged(app, people,
                                                                           tmp_path):
-    official = _as(narr_app, people["official"])
+    official = _as(app, people["official"])
     _send(official, real_webm())
     stored = next((tmp_path / "uploads").rglob("*.webm"))
     stored.write_bytes(b"changed")
-    result = narr_app.test_cli_runner().invoke(args=["content", "check"])
+    result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 1
     assert "does not match its sha256" in result.output
 
@@ -234,28 +223,29 @@ def test_the_phone_voice_reads_a_speech_friendly_text(tree):
     assert step_speech_text(choice, "vi") == "Which one? This one. That one. Another."
 
 
-def test_a_learner_gets_the_recordings_of_their_own_path_to_download(narr_app, people):
+def test_a_learner_gets_the_recordings_of_their_own_path_to_download(app, people):
     from tests.factories import LearnerFactory
 
-    official = _as(narr_app, people["official"])
+    official = _as(app, people["official"])
     sent = _send(official, real_webm()).json
     official.post(f"/narration/review/{sent['id']}", data={"decision": "approve"})
-    with narr_app.app_context():
+    with app.app_context():
         learner_id = LearnerFactory(group="elderly").id
         db.session.commit()
-    learner = _as(narr_app, learner_id)
+    learner = _as(app, learner_id)
     plan = learner.get("/api/v1/narration/path/vi").json
     assert [lesson["lesson"] for lesson in plan["lessons"]] == [
         "safe-spot", "qr-scan", "pay-check", "gov-report"]
     assert plan["lessons"][1]["steps"]["intro"]["url"] == sent["url"]
     assert plan["bytes"] == len(real_webm())
-    assert narr_app.test_client().get("/api/v1/narration/path/vi").status_code == 401
+    assert app.test_client().get("/api/v1/narration/path/vi").status_code == 401
     page = learner.get("/progress/").get_data(as_text=True)
     assert "Tải giọng đọc các bài của tôi" in page
 
 
 def test_the_player_page_carries_each_steps_speech_text_and_its_recordings_list(client):
-    page = client.get("/learn/vi/pay-check-name").get_data(as_text=True)
-    assert 'data-narration="/api/v1/narration/vi/pay-check-name"' in page
-    assert 'data-speech="Tên người nhận là điều quan trọng nhất.' in page
+    page = client.get("/learn/vi/pay-check").get_data(as_text=True)
+    assert 'data-narration="/api/v1/narration/vi/pay-check"' in page
+    assert 'data-speech="Read this first."' in page
+    assert 'data-speech="Which one? This one. That one. Another."' in page
     assert "data-narration-player" in page
