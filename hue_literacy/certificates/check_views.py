@@ -2,20 +2,7 @@
 the list of revoked serials, and the staff page that checks a QR with no network."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import gettext as _
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template
 from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
@@ -26,14 +13,12 @@ from hue_literacy.certificates.jose import sign_jwt
 from hue_literacy.certificates.keys import KeyProblem, app_keyring
 from hue_literacy.certificates.models import Certificate
 from hue_literacy.certificates.signing import format_code
+from hue_literacy.certificates.web import document_locale, no_signing_key, ward_or_404
 from hue_literacy.content.framework import localised
 from hue_literacy.extensions import db
-from hue_literacy.i18n import DEFAULT_LANGUAGE
 from hue_literacy.models_base import utcnow
-from hue_literacy.wards.services import ward_by_code
 
 bp = Blueprint("certificate_checks", __name__, template_folder="templates")
-BADGE_LANGUAGES = ("vi", "en")
 
 # Phones and other servers may keep the keys a while; a rotation shows within five minutes.
 PUBLIC_MAX_AGE = 300
@@ -43,22 +28,25 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def _public(response: Response, cache: str = f"public, max-age={PUBLIC_MAX_AGE}") -> Response:
+    """Readable by any site (other wards' servers, employers), kept as `cache` says."""
+    response.headers["Cache-Control"] = cache
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @bp.route("/.well-known/jwks.json")
 def jwks():
     """The public keys of every signing key this city used, the current one first."""
     response = jsonify(app_keyring(current_app.config).jwks())
-    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    response.headers["Access-Control-Allow-Origin"] = "*"  # other wards' servers, employers
-    return response
+    return _public(response)
 
 
 @bp.route("/certificates/revocations.json")
 def revocations():
     """The revoked serials; always asked fresh (no-cache), kept by staff phones for offline."""
     response = jsonify(checking.revocation_list(utcnow()))
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _public(response, "no-cache")
 
 
 @bp.route("/certificates/check")
@@ -78,11 +66,6 @@ def check():
 
 
 # --- Open Badges 3.0 -----------------------------------------------------------------------
-
-
-def _badge_locale() -> str:
-    lang = request.args.get("lang", DEFAULT_LANGUAGE)
-    return lang if lang in BADGE_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _addresses(certificate: Certificate) -> badges.BadgeAddresses:
@@ -115,11 +98,9 @@ def open_badge(certificate_id: int):
     try:
         kid, private_key = app_keyring(current_app.config).signing_key()
     except KeyProblem:
-        flash(_("Certificates cannot be printed yet: this server has no signing key. Please ask "
-                "the city's IT helper to create one."), "error")
-        return redirect(url_for("certificates.index"))
+        return no_signing_key()
     framework = inputs.release().framework_version(certificate.framework_version)
-    payload = checking.open_badge(certificate, framework, _badge_locale(),
+    payload = checking.open_badge(certificate, framework, document_locale(),
                                   _addresses(certificate))
     response = _jwt_response(sign_jwt(payload, kid, private_key),
                              f"{certificate.serial}-open-badge.jwt")
@@ -127,24 +108,15 @@ def open_badge(certificate_id: int):
     return response
 
 
-def _ward_or_404(ward_code: str):
-    ward = ward_by_code(ward_code)
-    if ward is None:
-        abort(404)
-    return ward
-
-
 @bp.route("/certificates/issuers/<ward_code>.json")
 def issuer(ward_code: str):
     """The ward's People's Committee as the issuer Profile its credentials point to."""
-    ward = _ward_or_404(ward_code)
-    locale = _badge_locale()
+    ward = ward_or_404(ward_code)
+    locale = document_locale()
     response = jsonify(badges.issuer_profile(
         ward.name, checking.issuer_name(ward.name, locale),
         public_url("certificate_checks.issuer", ward_code=ward.code)))
-    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _public(response)
 
 
 @bp.route("/certificates/achievements/<framework_id>/v<int:version>/<profile_id>.json")
@@ -156,24 +128,20 @@ def achievement(framework_id: str, version: int, profile_id: str):
         abort(404)
     url = public_url("certificate_checks.achievement", framework_id=framework_id,
                      version=version, profile_id=profile_id)
-    response = jsonify(checking.achievement_of(framework, profile_id, url, _badge_locale()))
-    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    response = jsonify(checking.achievement_of(framework, profile_id, url, document_locale()))
+    return _public(response)
 
 
 @bp.route("/certificates/status/<ward_code>.jwt")
 def status_list(ward_code: str):
     """The ward's revocation list as a BitstringStatusListCredential (JWT), always fresh."""
-    ward = _ward_or_404(ward_code)
+    ward = ward_or_404(ward_code)
     try:
         kid, private_key = app_keyring(current_app.config).signing_key()
     except KeyProblem:
         abort(503)
     payload = checking.status_list_of(
         ward.id, ward.name, public_url("certificate_checks.status_list", ward_code=ward.code),
-        public_url("certificate_checks.issuer", ward_code=ward.code), _badge_locale(), utcnow())
+        public_url("certificate_checks.issuer", ward_code=ward.code), document_locale(), utcnow())
     response = _jwt_response(sign_jwt(payload, kid, private_key))
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _public(response, "no-cache")

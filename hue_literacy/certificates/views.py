@@ -31,22 +31,21 @@ from hue_literacy.certificates.keys import KeyProblem, Keyring, app_keyring
 from hue_literacy.certificates.models import Certificate
 from hue_literacy.certificates.signing import format_code, normalise_code
 from hue_literacy.certificates.statement import sign_statement
+from hue_literacy.certificates.web import document_locale, no_signing_key, ward_or_404
 from hue_literacy.classes.models import ClassSession
 from hue_literacy.classes.services import attendances, classes_for
 from hue_literacy.clock import local_date
 from hue_literacy.content.framework import localised
 from hue_literacy.database import writes_on_get
 from hue_literacy.extensions import db
-from hue_literacy.i18n import DEFAULT_LANGUAGE
 from hue_literacy.models_base import utcnow
 from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.models import Ward
-from hue_literacy.wards.services import all_wards, ward_by_code
+from hue_literacy.wards.services import all_wards
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 CERTIFYING = (Role.OFFICIAL, Role.ADMIN)
-PDF_LANGUAGES = ("vi", "en")
 # Public lookups per network address: enough for a ward office checking a pile of papers,
 # too few to walk through the codes.
 VERIFY_POLICY = throttle.ThrottlePolicy(
@@ -62,12 +61,6 @@ def init_app(app: Flask) -> None:
 def _local_date(moment: datetime) -> date:
     """The day of a stored moment in Hue."""
     return local_date(moment, inputs.timezone())
-
-
-def _pdf_locale() -> str:
-    """Certificates print in Vietnamese unless English is asked for (?lang=en)."""
-    lang = request.args.get("lang", DEFAULT_LANGUAGE)
-    return lang if lang in PDF_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _certifiable_ward() -> Ward:
@@ -107,17 +100,14 @@ def _pdf_response(certificates: list[Certificate], filename: str) -> Response:
     # WeasyPrint and the QR images load on the first print, not when the server starts.
     from hue_literacy.certificates.pdf import render_pdf
 
-    locale = _pdf_locale()
+    locale = document_locale()
     content = inputs.release()
     lookup = _lookup_url()
     keyring = app_keyring(current_app.config)
     try:
         keyring.signing_key()
     except KeyProblem:
-        # The start of the app already warned the IT helper (config.production_warnings).
-        flash(_("Certificates cannot be printed yet: this server has no signing key. Please ask "
-                "the city's IT helper to create one."), "error")
-        return redirect(url_for("certificates.index"))
+        return no_signing_key()
     # Each paper shows the framework version its certificate was earned under.
     pages = [services.printed(cert, content.framework_version(cert.framework_version), locale,
                               _verify_url(cert, keyring), lookup)
@@ -308,9 +298,7 @@ def batch():
 
 
 def _ward_to_export(ward_code: str) -> Ward:
-    ward = ward_by_code(ward_code)
-    if ward is None:
-        abort(404)
+    ward = ward_or_404(ward_code)
     if not may_export_results(current_user, ward.id):
         deny(403)
     return ward
