@@ -4,10 +4,10 @@ Prints the server time (Flask test client, in process) of the page as an officia
 its later pages, a search by name and the review page of one learner: median and p95 over
 20 requests each, goal under 100 ms, and the page's cost must not grow with the learners.
 
-The ward is seeded as bench/dashboard.py seeds it (bench/ward_pages_households.py: 20,000
-learners who practised lately; bench/ward_pages.py: classes and assessments; dashboard.py: a
-year of completions, 2,000 certificates and 5,000 learners assessed, 200 of them in nearly
-every skill of their profile). This file adds MASTERED learners who practised every lesson of
+The ward is seeded as bench/dashboard.py seeds it (bench/_ward.py: 20,000 learners who
+practised lately, classes and assessments, a year of completions, 2,000 certificates and
+5,000 learners assessed, 200 of them in nearly every skill of their profile). This file adds
+MASTERED learners who practised every lesson of
 their profile until mastered: the first NEAR_MASTERED of them are among the 200 nearly
 assessed (ready for a certificate or close), the others were never assessed (ready to assess).
 
@@ -17,9 +17,7 @@ Run: .venv/bin/python bench/certificates_page.py [sqlite|postgresql]   (default:
 from __future__ import annotations
 
 import random
-import statistics
 import sys
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,16 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import dashboard  # noqa: E402
-import ward_pages  # noqa: E402
-import ward_pages_households as households  # noqa: E402
-from _server import (  # noqa: E402
-    database_urls,
-    print_timings,
-    report_pages,
-    reset_database,
-    signed_in_client,
-)
+import _ward  # noqa: E402
+from _server import database_urls, print_timings, report_pages  # noqa: E402
 
 PG_DATABASE = "hue_bench_certificates"
 MASTERED = 400
@@ -66,7 +56,7 @@ def mastered_events(rng: random.Random, learner_id: int, lessons, start: datetim
     return rows
 
 
-def seed_mastered(app) -> None:
+def seed_mastered(app, made: dict) -> dict:
     """MASTERED learners of the elderly profile with every lesson of it mastered."""
     from sqlalchemy import distinct, func, insert, select
 
@@ -101,27 +91,9 @@ def seed_mastered(app) -> None:
             db.session.execute(insert(ProgressEvent),
                                mastered_events(rng, learner_id, chosen_lessons, start))
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            from sqlalchemy import text
-
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        _ward.analyze(db)
         db.engine.dispose()
-
-
-def seed(app) -> dict:
-    """The whole ward; returns the official's id and the ward's id."""
-    made = households.seed(app)
-    made.update(ward_pages.seed_class(app, made["ambassador_id"]))
-    official_id = dashboard.make_staff(app, "official")
-    dashboard.seed_history(app, official_id)
-    seed_mastered(app)
-    with app.app_context():
-        from hue_literacy.wards.services import ward_by_code
-
-        made["ward_id"] = ward_by_code("PHUXUAN").id
-    made["official_id"] = official_id
-    return made
+    return {}
 
 
 def pages(app, ward_id: int) -> dict[str, str]:
@@ -146,31 +118,19 @@ def pages(app, ward_id: int) -> dict[str, str]:
 
 def certificates_page(name: str, url: str) -> dict[str, tuple[float, float]]:
     """Seed the ward, time the certificates pages; return {page: (median ms, p95 ms)}."""
-    app = reset_database(url)
-    began = time.perf_counter()
-    made = seed(app)
-    print(f"{name}: seeded in {time.perf_counter() - began:.0f} s")
-    client = signed_in_client(app, made["official_id"])
-    figures = {}
-    for label, path in pages(app, made["ward_id"]).items():
-        times = households.timings(client, path)
-        figures[label] = (statistics.median(times), households.p95(times))
-        households.CPU_BY_PAGE[f"{name}: {label}"] = households.CPU_MS[path]
-    with app.app_context():
-        from hue_literacy.extensions import db
-
-        db.engine.dispose()
-    return figures
+    app, made = _ward.seeded(name, url, _ward.seed_households, _ward.seed_class,
+                             _ward.seed_history, seed_mastered)
+    return _ward.time_pages(name, app, made["official_id"], pages(app, made["ward_id"]))
 
 
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     results = {name: certificates_page(name, url)
                for name, url in database_urls(PG_DATABASE, only).items()}
-    print_timings(f"Official's certificates page, ward of {households.LEARNERS:,} learners, "
-                  f"{dashboard.ASSESSED:,} assessed, {MASTERED} mastered "
-                  f"({households.REQUESTS} requests each, server time in ms)", results, GOAL_MS)
-    report_pages("certificates page", results, GOAL_MS, households.CPU_BY_PAGE)
+    print_timings(f"Official's certificates page, ward of {_ward.LEARNERS:,} learners, "
+                  f"{_ward.ASSESSED:,} assessed, {MASTERED} mastered "
+                  f"({_ward.REQUESTS} requests each, server time in ms)", results, GOAL_MS)
+    report_pages("certificates page", results, GOAL_MS, _ward.CPU_BY_PAGE)
 
 
 if __name__ == "__main__":
