@@ -14,6 +14,7 @@ from hue_literacy.extensions import db
 from hue_literacy.households.models import Household, Visit
 from hue_literacy.sync.models import ProgressEvent
 from tests.browser.conftest import PHONE, PageProblems, screenshot
+from tests.browser.readable import ZOOM_200, reading_problems
 from tests.browser.test_households_browser import (
     ambassador_home,  # noqa: F401 (a fixture)
     visits,
@@ -69,6 +70,17 @@ def answer_one_choice(app, page, live_server) -> str:
         answer_wrong_then_right(page, step)
         page.locator("[data-next]").click()
     raise AssertionError("no lesson with a choice step")
+
+
+def text_lines(locator) -> int:
+    """On how many lines the text of an element is laid out."""
+    return locator.evaluate("""(el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const boxes = [...range.getClientRects()].filter((r) => r.width > 0.5);
+        const tops = boxes.map((r) => Math.round(r.top));
+        return new Set(tops).size;
+    }""")
 
 
 def answers_stored(app, learner_id: int, step_id: str) -> list[bool]:
@@ -240,8 +252,13 @@ def test_a_failed_send_is_tried_again_and_the_line_says_so(app, browser, learner
     step_id = answer_one_choice(app, page, live_server)
     status = page.locator("#sync-status")
     expect(status).to_have_attribute("data-state", "retrying")
-    expect(status).to_contain_text("Chưa gửi được")
+    expect(status).to_have_text("Sẽ thử gửi lại")  # the answers stay kept on the phone
+    assert text_lines(status) == 1
     screenshot(page, "sync-status-retrying-360")
+    page.set_viewport_size(ZOOM_200)  # 360 px at 200% zoom: still one line, no word broken
+    assert text_lines(status) == 1 and reading_problems(page).get("broken") is None
+    screenshot(page, "sync-status-retrying-200pct")
+    page.set_viewport_size(PHONE)
     assert stored_events(app, learner["id"]) == []
 
     page.unroute("**/api/v1/events")  # the server is back: the page tries again by itself
