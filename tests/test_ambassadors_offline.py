@@ -67,7 +67,7 @@ def test_the_offline_shell_holds_every_form_and_the_staff_scripts_stay_out_of_le
     auth.as_user(people["ambassador_a"])
     shell = client.get("/households/offline").get_data(as_text=True)
     for form in ("household_created", "visit_logged", "member_added", "household_updated",
-                 "learner_registered"):
+                 "member_updated", "learner_registered"):
         assert f'data-household-op="{form}"' in shell
     assert 'id="staff-waiting"' in shell and "js/staff/staff.js" in shell
     staff = client.get("/offline/staff/precache.json").get_json()

@@ -3,6 +3,8 @@
 The field names are the payload keys of the ops API, so static/js/staff/forms.js can queue the
 same form as an op (always, before any request is made).
 """
+from __future__ import annotations
+
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
@@ -97,3 +99,30 @@ class VisitForm(OpForm):
         _l("Notes (optional)"), validators=[Optional(), Length(max=NOTES_MAX)],
         render_kw={"rows": 4},
     )
+
+
+class EditMemberForm(OpForm):
+    """One member's details; each member's copy on a page has its own field ids."""
+
+    full_name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Please write the person's full name.")),
+                    Length(max=NAME_MAX)],
+        render_kw={"autocomplete": "off"},
+    )
+    role = SelectField(_l("Role in the family"), choices=_role_choices)
+    phone = StringField(_l("Phone number (optional)"), render_kw=PHONE_FIELD)
+    member = HiddenField()
+    # The values the form was opened with: the server changes a field only if it still has
+    # this value (another phone may have changed it meanwhile).
+    was_full_name = HiddenField()
+    was_role = HiddenField()
+    was_phone = HiddenField()
+
+    def for_member(self, key: str) -> EditMemberForm:
+        """Give the visible fields ids of their own (several members on one page)."""
+        for name in ("full_name", "role", "phone"):
+            field = self[name]
+            field.id = f"member-{key}-{name}"
+            field.label.field_id = field.id
+        return self

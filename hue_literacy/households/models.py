@@ -118,7 +118,9 @@ class Visit(db.Model):
 
 
 class HouseholdChange(db.Model):
-    """One edit of a household field, kept or overruled by a later edit (`applied` false)."""
+    """One edit of a household field, or of a member's (`member_id` set), kept or overruled by
+    another edit (`applied` false). A member's phone number is not copied here (only that it
+    changed): the history must not keep numbers the family replaced."""
 
     __tablename__ = "household_changes"
     __table_args__ = (
@@ -127,6 +129,7 @@ class HouseholdChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("household_members.id"))
     field: Mapped[str] = mapped_column(String(30))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)

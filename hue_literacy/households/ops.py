@@ -24,7 +24,7 @@ from hue_literacy.accounts.models import User
 from hue_literacy.accounts.services import DEFAULT_HASH_METHOD
 from hue_literacy.content.release import ContentRelease
 from hue_literacy.extensions import db
-from hue_literacy.households import services
+from hue_literacy.households import members, services
 from hue_literacy.households.models import Household
 from hue_literacy.households.services import REASONS, Refused
 from hue_literacy.learners import services as learners
@@ -33,8 +33,8 @@ from hue_literacy.sync import services as sync
 from hue_literacy.sync.batch import BatchResult, unstorable
 
 MAX_BATCH = 200
-KINDS = ("household_created", "household_updated", "member_added", "visit_logged",
-         "learner_registered")
+KINDS = ("household_created", "household_updated", "member_added", "member_updated",
+         "visit_logged", "learner_registered")
 
 
 @dataclass
@@ -46,6 +46,7 @@ class OpResult:
     household_id: int | None = None
     learner_id: int | None = None
     not_applied: list[str] = field(default_factory=list)
+    kept: dict | None = None  # the values kept instead of those not applied
     made: Any = field(default=None, repr=False)  # what was created or changed (for the pages)
 
     def as_json(self) -> dict:
@@ -59,6 +60,8 @@ class OpResult:
             data["learner_id"] = self.learner_id
         if self.not_applied:
             data["not_applied"] = self.not_applied
+        if self.kept is not None:
+            data["kept"] = self.kept
         return data
 
 
@@ -141,6 +144,16 @@ def apply_op(
             return OpResult(op_id, "duplicate")
         member = services.add_member(household, fields, by, release, op_id=op_id, now=now)
         return OpResult(op_id, "stored", household_id=household.id, made=member)
+    if kind == "member_updated":
+        member = members.find_member(household, payload.get("member"))
+        checked = members.check_member_edit(payload.get("fields"), payload.get("was"))
+        if not services.claim_op(op_id, kind, by, occurred_at, now):
+            return OpResult(op_id, "duplicate")
+        made = members.edit_member(member, checked, by, occurred_at, release, op_id=op_id,
+                                   now=now)
+        lost = [change.field for change in made if not change.applied]
+        return OpResult(op_id, "stored", household_id=household.id, made=made, not_applied=lost,
+                        kept=members.kept_values(member, lost) if lost else None)
     if kind == "visit_logged":
         fields = services.check_visit(
             payload.get("visited_on"), payload.get("competencies", []), payload.get("notes"),

@@ -5,11 +5,11 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from hue_literacy.accounts.models import User
 from hue_literacy.extensions import db
-from hue_literacy.households.models import Household, HouseholdMember, Visit
+from hue_literacy.households.models import Household, HouseholdChange, HouseholdMember, Visit
 from hue_literacy.households.services import refresh, visits_of
 from hue_literacy.households.text import fold
 from hue_literacy.models_base import utcnow
@@ -95,9 +95,11 @@ def erase_notes_naming(user: User, now: datetime | None = None) -> int:
 
 def erase(user: User, context: DataContext) -> None:
     """Blank the deleted learner's name and phone in households and in visit notes naming
-    them, and remove the link."""
+    them (also the names kept in the history of edits), and remove the link."""
     erase_notes_naming(user)
     for member in memberships_of(user):
+        db.session.execute(update(HouseholdChange).where(HouseholdChange.member_id == member.id)
+                           .values(old_value=None, new_value=None))
         member.full_name = None
         member.phone = None
         member.learner_id = None

@@ -56,6 +56,7 @@ REASONS = {
     "bad_payload": _l("The details of the change are missing or not valid."),
     "id_conflict": _l("This change id is already used by another person."),
     "unknown_household": _l("There is no such household."),
+    "unknown_member": _l("There is no such person in this household."),
     "other_ward": _l("This household belongs to another ward."),
     "unknown_ward": _l("There is no such ward."),
     "consent_required": _l(
@@ -223,7 +224,7 @@ def claim_op(op_id: str, kind: str, by: User, occurred_at: datetime, now: dateti
     return db.session.scalar(statement) is not None
 
 
-def _note_household(op_id: str | None, household: Household) -> None:
+def note_household(op_id: str | None, household: Household) -> None:
     if op_id:
         db.session.execute(
             HouseholdOp.__table__.update()
@@ -273,7 +274,7 @@ def register_household(
     for member in members:
         household.members.append(HouseholdMember(**member, created_by_id=by.id, created_at=now))
     db.session.flush()
-    _note_household(op_id, household)
+    note_household(op_id, household)
     refresh(household, release)
     return household
 
@@ -286,7 +287,7 @@ def add_member(
     member = HouseholdMember(**fields, created_by_id=by.id, created_at=now or utcnow())
     household.members.append(member)
     db.session.flush()
-    _note_household(op_id, household)
+    note_household(op_id, household)
     refresh(household, release)
     return member
 
@@ -302,7 +303,7 @@ def log_visit(
     db.session.add(visit)
     if household.last_visit_on is None or visit.visited_on > household.last_visit_on:
         household.last_visit_on = visit.visited_on
-    _note_household(op_id, household)
+    note_household(op_id, household)
     freshen([household], release)
     return visit
 
@@ -357,7 +358,7 @@ def edit_household(
     if any(change.applied for change in made):
         household.updated_at = now
         refresh(household, release)
-    _note_household(op_id, household)
+    note_household(op_id, household)
     return made
 
 

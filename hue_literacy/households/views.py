@@ -32,7 +32,13 @@ from hue_literacy.clock import utcnow
 from hue_literacy.content.framework import localised
 from hue_literacy.extensions import db
 from hue_literacy.households import commands, learning, ops, services
-from hue_literacy.households.forms import EditHouseholdForm, HouseholdForm, MemberForm, VisitForm
+from hue_literacy.households.forms import (
+    EditHouseholdForm,
+    EditMemberForm,
+    HouseholdForm,
+    MemberForm,
+    VisitForm,
+)
 from hue_literacy.households.listing import HomeFilters, home_page, in_scope
 from hue_literacy.households.models import Household, HouseholdMember
 from hue_literacy.households.ops import OpResult
@@ -193,13 +199,15 @@ class MemberView:
     register_url: str | None = None
     can_link: bool = False
     stuck: bool = False
+    edit_form: EditMemberForm | None = None
 
 
 def _member_views(household: Household, stuck: set[int]) -> list[MemberView]:
     views = []
     for member in household.members:
         view = MemberView(member=member, role=str(MEMBER_ROLES.get(member.role, member.role)),
-                          stuck=member.learner_id in stuck)
+                          stuck=member.learner_id in stuck,
+                          edit_form=_member_edit_form(member) if member.full_name else None)
         if member.learner_id:
             view.progress_url = url_for("progress.of_learner", learner_id=member.learner_id)
             view.learner_url = url_for("learners.edit", learner_id=member.learner_id)
@@ -213,6 +221,23 @@ def _member_views(household: Household, stuck: set[int]) -> list[MemberView]:
                 )
         views.append(view)
     return views
+
+
+def _member_edit_form(member: HouseholdMember | None, submitted: bool = False) -> EditMemberForm:
+    """The "Edit" form of one member, opened with their details (the base of the edit)."""
+    form = EditMemberForm() if submitted else EditMemberForm(formdata=None)
+    if not submitted and member is not None:
+        form.full_name.data, form.role.data = member.full_name, member.role
+        form.phone.data = format_phone(member.phone) or ""
+        form.member.data = str(member.id)
+        form.was_full_name.data, form.was_role.data = member.full_name, member.role
+        form.was_phone.data = member.phone or ""
+    return form.for_member(str(member.id) if member else "0")
+
+
+def _history_labels() -> dict[str, str]:
+    return {"address": _("Address"), "name": _("Household name"),
+            "full_name": _("A member's name"), "role": _("A member's role in the family")}
 
 
 def _competency_names() -> dict[str, str]:
@@ -230,7 +255,8 @@ def show(household_id: int):
         "households/show.html", household=household, members=_member_views(household, stuck),
         marks=services.marks_of([household], inputs.release())[household.id],
         visits=services.visits_of(household.id), history=services.history_of(household.id),
-        competencies=_competency_names(),
+        competencies=_competency_names(), history_labels=_history_labels(),
+        roles=MEMBER_ROLES,
         overdue=services.needs_visit_by_time(household, inputs.today()),
         visit_form=_visit_form(), member_form=MemberForm(), edit_form=_edit_form(household),
     )
@@ -301,6 +327,37 @@ def add_member(household_id: int):
             return redirect(url_for(".show", household_id=household.id))
     return render_template("households/member.html", member_form=form, household=household,
                            error=error)
+
+
+@bp.route("/<int:household_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_member(household_id: int, member_id: int):
+    """Edit a member's name, role or phone (the member_updated op, like the phone sends)."""
+    household = _household_or_404(household_id)
+    member = db.get_or_404(HouseholdMember, member_id)
+    if member.household_id != household.id or member.full_name is None:
+        abort(404)
+    form = _member_edit_form(member, submitted=request.method == "POST")
+    error = None
+    if form.validate_on_submit():
+        fields, was = {}, {}
+        for name in ("full_name", "role", "phone"):
+            value, base = form[name].data or "", form[f"was_{name}"].data or ""
+            if value.strip() != base.strip():
+                fields[name], was[name] = value, base
+        result, error = (_send(form, "member_updated", {"member": member.id, "fields": fields,
+                                                        "was": was}, household,
+                               field_names={"bad_name": "full_name"})
+                         if fields else (None, None))
+        if result and result.not_applied:
+            flash(_("Another phone changed this person's details first: your change was not "
+                    "used. Look at them again."), "error")
+        elif result and result.status == "stored" and result.made:
+            flash(_("Saved."), "success")
+        if error is None:
+            return redirect(url_for(".show", household_id=household.id))
+    return render_template("households/member_edit.html", form=form, household=household,
+                           member=member, error=error)
 
 
 @bp.post("/<int:household_id>/members/<int:member_id>/link")
@@ -390,6 +447,8 @@ def offline_words() -> dict:
         # the answers to queued changes (static/js/staff/outcomes.js)
         "refused": _("Not saved: {message}"),
         "conflict": _("Another phone changed this household later: your change was not used."),
+        "member_conflict": _("Another phone changed this person's details first: your change "
+                             "was not used."),
         "yours": _("Your change: {value}"), "kept": _("Kept now: {value}"),
         "apply_again": _("Use my change"), "accept": _("Keep it as it is"),
         "dismiss": _("Dismiss"),
@@ -398,6 +457,7 @@ def offline_words() -> dict:
         "op_household_created": _("Register a household"), "op_visit_logged": _("Log a visit"),
         "op_member_added": _("Add a member"),
         "op_household_updated": _("Change the address or name"),
+        "op_member_updated": _("Edit a member"),
         "op_learner_registered": _("Register a learner"),
     }
 
@@ -416,5 +476,6 @@ def offline_shell():
         "households/shell.html", form=_household_form(is_admin), is_admin=is_admin,
         household=placeholder, visit_form=_visit_form(), member_form=MemberForm(),
         edit_form=EditHouseholdForm(), learner_form=learner_form,
+        member_edit_form=_member_edit_form(None),
         filters=HomeFilters(), wards=all_wards() if is_admin else [],
     )

@@ -329,3 +329,53 @@ def test_two_phones_conflict_and_a_refused_registration_is_edited_and_sent_again
                 and "Failed to load resource" not in m] == []
     first.close()
     second.close()
+
+
+def member_names(app, household_id: int) -> list[str]:
+    from hue_literacy.households.models import HouseholdMember
+
+    with app.app_context():
+        return list(db.session.scalars(select(HouseholdMember.full_name).where(
+            HouseholdMember.household_id == household_id).order_by(HouseholdMember.id)))
+
+
+def test_a_member_edited_offline_shows_at_once_and_is_stored_when_the_network_returns(
+    app, browser, ambassador_home, live_server  # noqa: F811
+):
+    context, page = new_phone(browser)
+    sign_in(page, live_server)
+    # In the offline shell (drawn from the ward copy on the phone), then on the server's page.
+    shell = f"/households/offline?household={ambassador_home.id}"
+    for where, name, phone in ((shell, "Trần Văn Minh Hai", "0977 111 222"),
+                               (f"/households/{ambassador_home.id}", "Trần Minh Hai",
+                                "0977 111 333")):
+        page.goto(live_server + where)
+        staff_ready(page)
+        card = page.locator("[data-slot=members] .card", has_text="Trần")
+        expect(card).to_have_count(1)
+        page.context.set_offline(True)
+        card.locator("details.member-edit summary").click()
+        form = card.locator("form[data-household-op=member_updated]")
+        expect(form.locator("input[name=phone]")).to_have_value(phone)
+        form.locator("input[name=phone]").fill("0977 11")  # checked on the phone first
+        form.locator("button[type=submit]").click()
+        expect(form.locator("[data-phone-check=phone_digits]")).to_be_visible()
+        form.locator("input[name=phone]").fill("0977 111 333")
+        form.locator("input[name=full_name]").fill(name)
+        form.locator("button[type=submit]").click()
+        title = card.locator("[data-slot=member-name]")
+        expect(title).to_contain_text(name)  # at once, marked as waiting
+        expect(card.locator(".badge--waiting")).to_have_text("Đang chờ gửi")
+        expect(card.locator("[data-slot=member-details]")).to_contain_text("0977 111 333")
+        assert member_names(app, ambassador_home.id)[1] != name
+        screenshot(page, "ambassadors-member-edit-360")
+        page.context.set_offline(False)
+        expect(page.locator("#staff-waiting")).to_be_hidden(timeout=40_000)
+        assert wait_for(lambda name=name: member_names(app, ambassador_home.id)[1] == name, 20)
+    page.reload()
+    expect(page.locator("[data-member] [data-slot=member-name]").nth(1)).to_have_text(
+        "Trần Minh Hai")
+    expect(page.locator(".history")).to_contain_text("Trần Văn Minh Hai → Trần Minh Hai")
+    assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
+            and "Failed to load resource" not in m] == []
+    context.close()

@@ -65,6 +65,8 @@ export function problemsOf(op, { households = [], learners = [] } = {}) {
     address(payload.fields.address, self || null);
   } else if (op.type === 'member_added') {
     phone('phone', payload.phone);
+  } else if (op.type === 'member_updated' && 'phone' in payload.fields) {
+    phone('phone', payload.fields.phone);
   } else if (op.type === 'learner_registered') {
     const number = phone('phone', payload.phone, true);
     if (number && learners.some((learner) => learner.phone === number)) found.push({ field: 'phone', problem: 'phone_taken' });

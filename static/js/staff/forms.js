@@ -4,7 +4,7 @@
 // alley) loses nothing. The status line says what waits, what was sent, what was refused.
 import { households, pendingOps, queueOp } from '../households-queue.js';
 import { uuid } from '../uuid.js';
-import { problemsOf, showProblems } from './checks.js';
+import { normalisePhone, problemsOf, showProblems } from './checks.js';
 import { withQueued } from './model.js';
 import { pageWords } from './render.js';
 import { loadWard } from './ward.js';
@@ -12,6 +12,13 @@ import { loadWard } from './ward.js';
 function text(data, name) {
   return (data.get(name) || '').toString().trim();
 }
+
+/** A member's field as it is compared with the value the form was opened with. */
+function memberValue(name, value) {
+  return name === 'phone' ? (normalisePhone(value).phone || value) : value;
+}
+
+export const MEMBER_FIELDS = ['full_name', 'role', 'phone'];
 
 /** The op a household form stands for, with the API's payload field names. */
 export function opFromForm(form) {
@@ -46,6 +53,17 @@ export function opFromForm(form) {
     }
     if (!Object.keys(fields).length) return null;
     op.payload = { fields };
+  } else if (type === 'member_updated') {
+    const fields = {};
+    const was = {};
+    for (const name of MEMBER_FIELDS) {
+      if (memberValue(name, text(data, name)) !== text(data, `was_${name}`)) {
+        fields[name] = text(data, name);
+        was[name] = text(data, `was_${name}`);
+      }
+    }
+    if (!Object.keys(fields).length) return null;
+    op.payload = { member: Number(text(data, 'member')), fields, was };
   } else {
     return null;
   }
@@ -86,10 +104,14 @@ export async function knownWard(account) {
 
 /** Put the form back to a fresh entry: the next save is a new op. */
 function renew(form, op) {
-  if (op.type !== 'household_updated') form.reset();
+  const edit = op.type === 'household_updated' || op.type === 'member_updated';
+  if (!edit) form.reset();
   form.elements.op_id.value = uuid();
   if (op.type === 'household_updated') {
     for (const name of ['address', 'name']) form.elements[`was_${name}`].value = form.elements[name].value;
+  }
+  if (op.type === 'member_updated') {
+    for (const name of MEMBER_FIELDS) form.elements[`was_${name}`].value = memberValue(name, form.elements[name].value.trim());
   }
   const panel = form.closest('details');
   if (panel) panel.open = false;

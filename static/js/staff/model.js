@@ -31,6 +31,12 @@ export function withQueued(ward, ops) {
       const household = find(op.household);
       if (!household) continue;
       if (op.type === 'member_added') household.members.push({ ...payload, pending: op.id });
+      if (op.type === 'member_updated') {
+        const at = household.members.findIndex((member) => member.id === payload.member);
+        const fields = { ...payload.fields };
+        if ('phone' in fields) fields.phone = fields.phone.replace(/\D/g, '') || null;
+        if (at >= 0) household.members[at] = { ...household.members[at], ...fields, pending_edit: op.id };
+      }
       if (op.type === 'visit_logged') {
         household.visits.unshift({ ...payload, by: '', pending: op.id });
         if (!household.last_visit_on || payload.visited_on > household.last_visit_on) household.last_visit_on = payload.visited_on;

@@ -3,7 +3,29 @@
 // the edited address in the heading, the new household at the top of the list; each with a
 // "waiting to be sent" mark that turns to "sent" when the server stored it.
 import { households } from '../households-queue.js';
-import { element, householdCard, memberCard, pageWords, visitCard } from './render.js';
+import { normalisePhone } from './checks.js';
+import { element, householdCard, memberCard, memberDetails, pageWords, visitCard } from './render.js';
+
+/** The edited member's card shows the new details at once, marked as waiting. */
+function showMemberEdit(words, op) {
+  const card = document.querySelector(`[data-member="${op.payload.member}"]`);
+  if (!card) return;
+  const { fields } = op.payload;
+  const name = card.querySelector('[data-slot="member-name"]');
+  if ('full_name' in fields) name.textContent = fields.full_name;
+  const form = card.querySelector('form[data-household-op="member_updated"]');
+  if (form) { // a next edit starts from this one (what the server will have), not from before
+    for (const [field, value] of Object.entries(fields)) {
+      form.elements[field].value = value;
+      form.elements[`was_${field}`].value = field === 'phone' ? (normalisePhone(value).phone || '') : value;
+    }
+    card.querySelector('[data-slot="member-details"]').textContent = memberDetails(words,
+      { role: form.elements.was_role.value, phone: form.elements.was_phone.value });
+  }
+  if (!name.querySelector(`[data-op-mark="${op.id}"]`)) {
+    name.append(' ', element('span', { className: 'badge badge--waiting', dataset: { opMark: op.id } }, words.waiting));
+  }
+}
 
 function sameHousehold(op, page) {
   return page != null && String(op.household) === page;
@@ -36,6 +58,8 @@ export async function showQueued(ops) {
       addOnce(document.querySelector('[data-slot="visits"]'), op, () => visitCard(words, { ...payload, pending: op.id }), true);
     } else if (op.type === 'member_added') {
       addOnce(document.querySelector('[data-slot="members"]'), op, () => memberCard(words, { ...payload, pending: op.id }), false);
+    } else if (op.type === 'member_updated') {
+      showMemberEdit(words, op);
     } else if (op.type === 'household_updated') {
       const { fields } = payload;
       if ('address' in fields) heading.textContent = fields.address;

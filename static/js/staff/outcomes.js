@@ -7,15 +7,16 @@ import { DATABASE, households, pendingOps, queueOp, vault } from '../households-
 import { getAll, transaction } from '../idb.js';
 import { uuid } from '../uuid.js';
 import { problemsOf, showProblems } from './checks.js';
-import { opFromForm } from './forms.js';
+import { MEMBER_FIELDS, opFromForm } from './forms.js';
 import { findHousehold } from './model.js';
-import { element, fill, formatDate } from './render.js';
+import { element, fill, formatDate, formatPhone } from './render.js';
 
 const FORM_OF = {
   household_created: ['shell-index', 'household_created'],
   visit_logged: ['shell-household', 'visit_logged'],
   member_added: ['shell-household', 'member_added'],
   household_updated: ['shell-household', 'household_updated'],
+  member_updated: ['shell-member-edit', 'member_updated'],
   learner_registered: ['shell-learner-new', 'learner_registered'],
 };
 
@@ -34,12 +35,13 @@ function forget(store, id) {
 
 function what(item) {
   const payload = item.payload || {};
-  return payload.address || payload.full_name || (payload.fields && (payload.fields.address || payload.fields.name))
+  const fields = payload.fields || {};
+  return payload.address || payload.full_name || fields.address || fields.name || fields.full_name || fields.phone
     || formatDate(payload.visited_on) || '';
 }
 
 /** A copy of the shell's form for `item`'s kind, filled with what was typed. */
-async function editableForm(item, account) {
+async function editableForm(item, account, ward) {
   const [templateId, kind] = FORM_OF[item.type] || [];
   const template = templateId && document.getElementById(templateId);
   const source = template && template.content.querySelector(`form[data-household-op="${kind}"]`);
@@ -71,6 +73,17 @@ async function editableForm(item, account) {
       set(name, payload.fields[name] ?? '');
       set(`was_${name}`, '\u0000'); // every field shown is sent again
     }
+  } else if (item.type === 'member_updated') {
+    // what was typed, over the member as the phone knows them; only what was typed is sent
+    const household = findHousehold(ward.households || [], item.household) || { members: [] };
+    const member = household.members.find((one) => one.id === payload.member) || {};
+    set('member', payload.member);
+    for (const name of MEMBER_FIELDS) {
+      const typed = name in payload.fields;
+      set(name, typed ? payload.fields[name] : (name === 'phone' ? formatPhone(member.phone) : member[name]));
+      set(`was_${name}`, typed ? payload.was[name] : (member[name] || ''));
+    }
+    if (household.id) form.action = form.action.replace(/\/households\/0\/members\/0\//, `/households/${household.id}/members/${payload.member}/`);
   } else if (item.type === 'learner_registered') {
     for (const name of ['full_name', 'phone', 'group', 'birth_date']) set(name, payload[name]);
     set('pin', item.sealed_pin ? await vault.open(account, item.sealed_pin) : '');
@@ -83,6 +96,35 @@ function button(text, onClick, primary = false) {
   const node = element('button', { type: 'button', className: `button${primary ? ' button--primary' : ''}` }, text);
   node.addEventListener('click', onClick);
   return node;
+}
+
+function shown(words, field, value) {
+  if (field === 'role') return (words.roles || {})[value] || value || '—';
+  if (field === 'phone') return formatPhone(value) || '—';
+  return value || '—';
+}
+
+/** A member edit another phone overtook: both values; use mine (on the kept values) or keep. */
+function memberConflict(record, { account, words, again }) {
+  const item = record.item;
+  const kept = record.kept || {};
+  const card = element('li', { className: 'card outcome outcome--conflict', dataset: { outcome: 'not_applied', op: record.id } },
+    element('p', { className: 'card-title' }, words.member_conflict));
+  for (const field of record.not_applied) {
+    card.append(element('p', {}, fill(words.yours, { value: shown(words, field, item.payload.fields[field]) })),
+      element('p', {}, fill(words.kept, { value: shown(words, field, kept[field]) })));
+  }
+  card.append(element('div', { className: 'member-actions' },
+    button(words.apply_again, async () => {
+      const fields = Object.fromEntries(record.not_applied.map((field) => [field, item.payload.fields[field]]));
+      const was = Object.fromEntries(record.not_applied.map((field) => [field, kept[field] ?? '']));
+      await queueOp({ id: uuid(), type: 'member_updated', household: item.household, occurred_at: new Date().toISOString(),
+        payload: { member: item.payload.member, fields, was } }, account);
+      await forget('answered', record.id);
+      again();
+    }, true),
+    button(words.accept, async () => { await forget('answered', record.id); again(); })));
+  return card;
 }
 
 /** Draw the "Changes on this phone" view into `root`; `again()` redraws it. */
@@ -99,7 +141,7 @@ export async function drawChanges(root, { account, words, ward, again }) {
     const card = element('li', { className: 'card outcome outcome--refused', dataset: { outcome: 'refused', op: record.id } },
       element('p', { className: 'card-title' }, `${words[`op_${record.item.type}`] || record.item.type}: ${what(record.item)}`),
       element('p', { className: 'notice notice--error' }, fill(words.refused, { message: record.message || record.reason })));
-    const form = await editableForm(record.item, account);
+    const form = await editableForm(record.item, account, ward);
     if (form) {
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
@@ -120,7 +162,9 @@ export async function drawChanges(root, { account, words, ward, again }) {
   const others = root.querySelector('[data-slot="answered"]');
   for (const record of answered) {
     const item = record.item;
-    if (record.not_applied) {
+    if (record.not_applied && item.type === 'member_updated') {
+      others.append(memberConflict(record, { account, words, again }));
+    } else if (record.not_applied) {
       const household = findHousehold(ward.households || [], item.household) || {};
       const card = element('li', { className: 'card outcome outcome--conflict', dataset: { outcome: 'not_applied', op: record.id } },
         element('p', { className: 'card-title' }, words.conflict));

@@ -93,12 +93,18 @@ export function householdCard(words, household) {
   return element('li', { className: 'card', dataset: { op: household.pending || null } }, link);
 }
 
-export function memberCard(words, member) {
+/** "Head of the family · 0912 345 678" */
+export function memberDetails(words, member) {
   const role = (words.roles || {})[member.role] || member.role;
-  return element('li', { className: 'card member', dataset: { op: member.pending || null } },
-    element('p', { className: 'card-title' }, member.full_name || words.deleted),
-    element('p', {}, role, member.phone ? ` · ${formatPhone(member.phone)}` : ''),
-    member.pending ? element('p', { className: 'badges' }, waitingBadge(words, member.pending)) : null);
+  return `${role}${member.phone ? ` · ${formatPhone(member.phone)}` : ''}`;
+}
+
+export function memberCard(words, member) {
+  const waiting = member.pending || member.pending_edit;
+  return element('li', { className: 'card member', dataset: { op: member.pending || null, member: member.id || null } },
+    element('p', { className: 'card-title', dataset: { slot: 'member-name' } }, member.full_name || words.deleted),
+    element('p', { dataset: { slot: 'member-details' } }, memberDetails(words, member)),
+    waiting ? element('p', { className: 'badges' }, waitingBadge(words, waiting)) : null);
 }
 
 export function visitCard(words, visit) {

@@ -5,7 +5,7 @@ import { pendingOps } from '../households-queue.js';
 import { uuid } from '../uuid.js';
 import { filterHouseholds, filterLearners, findHousehold, withQueued } from './model.js';
 import {
-  ago, drawList, element, fill, formatDate, householdCard, learnerCard, memberCard, pageWords, visitCard, waitingBadge,
+  ago, drawList, element, fill, formatDate, formatPhone, householdCard, learnerCard, memberCard, pageWords, visitCard, waitingBadge,
 } from './render.js';
 import { drawChanges } from './outcomes.js';
 import { loadWard } from './ward.js';
@@ -19,7 +19,7 @@ export function route(location) {
   if (path === '/learners') return { view: 'learners', params };
   if (path === '/learners/new') return { view: 'learner-new', params };
   if (path === '/households/new') return { view: 'index', panel: 'register-household', params };
-  const one = path.match(/^\/households\/(\d+)(?:\/(visits\/new|members\/new|edit))?$/);
+  const one = path.match(/^\/households\/(\d+)(?:\/(visits\/new|members\/new|edit|members\/\d+\/edit))?$/);
   if (one) {
     const panel = { 'visits/new': 'log-visit', 'members/new': 'add-member', edit: 'change-household' }[one[2]];
     return { view: 'household', ref: Number(one[1]), panel, params };
@@ -67,6 +67,24 @@ function drawIndex(root, words, households, ward, params) {
   more.textContent = fill(words.more, { n: found.length - MAX_CARDS });
 }
 
+/** A member's "Edit" form (the shell's template), opened with their details as the phone knows them. */
+export function memberEditForm(household, member) {
+  const template = document.getElementById('shell-member-edit');
+  if (!template || !member.id || !member.full_name || member.pending) return null;
+  const panel = template.content.firstElementChild.cloneNode(true);
+  for (const node of panel.querySelectorAll('[id]')) node.id = node.id.replace(/^member-0-/, `member-${member.id}-`);
+  for (const label of panel.querySelectorAll('label[for]')) label.htmlFor = label.htmlFor.replace(/^member-0-/, `member-${member.id}-`);
+  const form = panel.querySelector('form');
+  form.dataset.household = String(household.id || household.client_id);
+  form.action = form.action.replace(/\/households\/0\/members\/0\//, `/households/${household.id}/members/${member.id}/`);
+  const values = { member: member.id, full_name: member.full_name, role: member.role, phone: member.phone || '' };
+  for (const [name, value] of Object.entries(values)) {
+    if (form.elements[name]) form.elements[name].value = name === 'phone' ? formatPhone(value) : value;
+    if (form.elements[`was_${name}`]) form.elements[`was_${name}`].value = value;
+  }
+  return panel;
+}
+
 function drawHousehold(root, words, household) {
   slot(root, 'address').textContent = household.address;
   const name = slot(root, 'name');
@@ -91,7 +109,12 @@ function drawHousehold(root, words, household) {
   edit.elements.was_address.value = household.address;
   edit.elements.name.value = household.name || '';
   edit.elements.was_name.value = household.name || '';
-  drawList(slot(root, 'members'), household.members, (member) => memberCard(words, member), slot(root, 'members-none'));
+  drawList(slot(root, 'members'), household.members, (member) => {
+    const card = memberCard(words, member);
+    const form = memberEditForm(household, member);
+    if (form) card.append(form);
+    return card;
+  }, slot(root, 'members-none'));
   drawList(slot(root, 'visits'), household.visits, (visit) => visitCard(words, visit), slot(root, 'visits-none'));
   slot(root, 'history').textContent = words.offline_history;
   document.title = `${household.address} · ${document.title.split(' · ').pop()}`;
