@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hue_literacy.content.access import release
 from hue_literacy.extensions import db
-from hue_literacy.households.models import Household, Visit
+from hue_literacy.households.models import Household, HouseholdMember, HouseholdOp, Visit
 from hue_literacy.sync.models import ProgressEvent
 from tests.browser.conftest import PHONE, PageProblems, screenshot
 from tests.browser.readable import ZOOM_200, reading_problems
@@ -104,20 +104,30 @@ def test_household_change_made_offline_is_sent_by_background_sync_after_the_page
     page.locator("#log-visit button[type=submit]").click()
     status = page.locator("#household-outbox")
     expect(status).to_have_text(status.get_attribute("data-queued"))
+    member = page.locator("[data-member]", has_text="Trần Văn Minh")  # and a member's new name
+    member.locator("details.member-edit summary").click()
+    member.locator("input[name=full_name]").fill("Trần Văn Minh Khoa")
+    member.locator("button[type=submit]").click()
+    expect(page.locator("#staff-waiting")).to_have_text("2 thay đổi đang chờ gửi")
     tags = page.evaluate("async () => (await navigator.serviceWorker.ready).sync.getTags()")
-    assert tags == ["hue-households"]  # the service worker is asked to send it
+    assert tags == ["hue-households"]  # the service worker is asked to send them
     assert visits(app) == 0
     assert page.problems.messages == []
 
     # The ambassador closes the page and walks on; later the phone finds a network. Chromium
-    # fires the registered `sync` event in the service worker by itself: no page is open.
+    # fires the registered `sync` event in the service worker by itself: no page is open, so
+    # only the worker's sync handler can send them.
     page.close()
+    assert context.pages == []
     context.set_offline(False)
-    assert wait_for(lambda: visits(app) == 1, 30), "Background Sync did not send the visit"
+    assert wait_for(lambda: visits(app) == 1 and ledger(app) == 2, 30), \
+        "Background Sync did not send the visit and the edit"
     with app.app_context():
         visit = db.session.scalar(select(Visit))
         assert visit.household_id == ambassador_home.id and visit.competency_ids == ["QR-1"]
         assert visit.notes == "Bác tự quét mã QR ở chợ."
+        assert db.session.scalar(select(HouseholdMember.id).where(
+            HouseholdMember.full_name == "Trần Văn Minh Khoa")) is not None
 
     page = context.new_page()  # opened again later: nothing is left on the phone
     page.problems = PageProblems(page)
@@ -125,9 +135,15 @@ def test_household_change_made_offline_is_sent_by_background_sync_after_the_page
     assert "Bác tự quét mã QR ở chợ." in page.locator("main").inner_text()
     assert read_household_store(page) == []
     page.wait_for_load_state("networkidle")
-    assert visits(app) == 1
+    assert visits(app) == 1 and ledger(app) == 2  # each stored once
     assert page.problems.messages == []
     context.close()
+
+
+def ledger(app) -> int:
+    """How many household changes the server received (each op id once)."""
+    with app.app_context():
+        return len(db.session.scalars(select(HouseholdOp.op_id)).all())
 
 
 def test_answers_made_offline_are_sent_by_background_sync_after_the_page_is_closed(
