@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from hue_literacy.access import Role
 from hue_literacy.accounts.models import User
 from hue_literacy.extensions import db
+from tests.conftest import AuthActions
 from tests.factories import TEST_PIN, AmbassadorFactory, LearnerFactory
 
 
@@ -64,6 +65,40 @@ def test_ambassador_deletes_a_learner_of_their_ward(app, client, auth):
     with app.app_context():
         assert db.session.get(User, learner.id).phone is None
     assert client.get(f"/learners/{learner.id}").status_code == 404
+
+
+def test_a_shared_phone_is_told_when_a_learner_it_knew_was_deleted(app, client, auth):
+    with app.app_context():
+        ambassador = AmbassadorFactory()
+        hanh = LearnerFactory(full_name="Nguyễn Thị Hạnh", phone="0912345678")
+        loc = LearnerFactory(full_name="Trương Văn Lộc", phone="0912000772")
+        db.session.commit()
+    auth.sign_in("0912345678", TEST_PIN)
+    assert client.get("/api/v1/session").json["gone_account"] is None
+    staff = app.test_client()
+    with staff.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = ambassador.get_id(), True
+    staff.post(f"/learners/{hanh.id}/delete", data={"confirm": "yes"})
+
+    # Deleted while signed in on this phone: the next page's session says so.
+    answer = client.get("/api/v1/session").json
+    assert answer["signed_in"] is False and answer["gone_account"] == hanh.id
+    # Her name tile signs in with her id: the page says plainly the account is gone.
+    page = client.post("/sign-in", data={"phone": "0912345678", "pin": TEST_PIN,
+                                         "who": str(hanh.id)}).get_data(as_text=True)
+    assert "Tài khoản này đã bị xoá nên không đăng nhập được nữa" in page
+    assert f'data-gone-account="{hanh.id}"' in page
+    # An account that exists is never named, whatever the tile says; nor to another phone.
+    page = client.post("/sign-in", data={"phone": "0912000772", "pin": "9999",
+                                         "who": str(loc.id)}).get_data(as_text=True)
+    assert "data-gone-account" not in page and "không khớp" in page
+    assert app.test_client().get("/api/v1/session").json["gone_account"] is None
+
+    # A learner who deletes their own account on this phone is taken off it too.
+    other_phone = app.test_client()
+    AuthActions(other_phone).sign_in("0912000772", TEST_PIN)
+    other_phone.post("/me/delete", data={"confirm": "yes"})
+    assert other_phone.get("/api/v1/session").json["gone_account"] == loc.id
 
 
 # --- the registry of what export and deletion cover --------------------------------------

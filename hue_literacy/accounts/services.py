@@ -53,6 +53,17 @@ def find_by_phone(phone: str) -> User | None:
     return db.session.scalar(select(User).where(User.phone == phone))
 
 
+def deleted_learner(user_id: object) -> int | None:
+    """The id of a learner account deleted since a phone knew it (its row is kept anonymous),
+    else None: the phone then takes that learner's name tile and waiting results off."""
+    if not isinstance(user_id, int) and not (isinstance(user_id, str) and user_id.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.deleted_at is None or user.role != Role.LEARNER:
+        return None
+    return user.id
+
+
 @dataclass
 class SignInResult:
     user: User | None = None

@@ -103,7 +103,15 @@ def _sign_in_page(form, staff: bool):
                 result.user.locale = chosen_language()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
         message = _wait_message(result.wait_seconds) if result.wait_seconds else str(result.error)
-        return render_template(template, form=form, error=message), (
+        # A name tile of a shared phone names its account (who=): deleted since, it is said so
+        # and the phone takes the tile off (family-tiles.js). Only a deletion is told: no PIN
+        # is checked against an erased account, and an account that exists is never named.
+        gone = None if staff or result.wait_seconds else services.deleted_learner(
+            request.form.get("who", ""))
+        if gone:
+            message = _("This account was deleted: it cannot sign in any more. Its name and its "
+                        "results waiting on this phone are taken off the phone.")
+        return render_template(template, form=form, error=message, gone_account=gone), (
             429 if result.wait_seconds else 200
         )
     return render_template(template, form=form)
@@ -215,6 +223,7 @@ def delete_my_account():
         user = current_user._get_current_object()
         logout_user()
         services.delete_account(user, personal_data_context())
+        session["gone_account"] = user.id  # the phone takes the name tile off (/api/v1/session)
         flash(_("Your account and your personal data have been deleted."), "info")
         return redirect(url_for("main.home"))
     return render_template("accounts/delete.html", subject=current_user)

@@ -8,13 +8,15 @@ without a CORS preflight, which this app never grants.
 from __future__ import annotations
 
 import click
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, current_app, jsonify, request, session
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_login.utils import decode_cookie
 
 from hue_literacy import request_inputs as inputs
 from hue_literacy.access import Role, role_required
+from hue_literacy.accounts.services import deleted_learner
 from hue_literacy.content.access import release
 from hue_literacy.extensions import csrf, db
 from hue_literacy.sync import services, verdicts
@@ -41,6 +43,19 @@ def keep_answer_keys() -> None:
     verdicts.ensure_recorded(inputs.release(), current_app.extensions)
 
 
+def _gone_learner() -> int | None:
+    """The learner this phone was signed in as, if their account was deleted since: the
+    session or the remember cookie still names it (only to the phone that held it)."""
+    names = [session.get("gone_account"), session.get("_user_id"),
+             decode_cookie(request.cookies.get(current_app.config.get(
+                 "REMEMBER_COOKIE_NAME", "remember_token"), ""))]
+    for name in names:
+        gone = deleted_learner(str(name or "").partition(":")[0])
+        if gone:
+            return gone
+    return None
+
+
 @bp.get("/session")
 def session_info():
     """Who is signed in on this phone, and the content release the server has now."""
@@ -58,6 +73,8 @@ def session_info():
             "name": current_user.full_name if learner else None,
             "phone": current_user.phone if learner else None,
             "text_size": current_user.text_size if signed_in else None,
+            # deleted since this phone signed in with it: the phone takes it off (family.js)
+            "gone_account": None if signed_in else _gone_learner(),
             "content_hash": inputs.release().content_hash,
         }
     )

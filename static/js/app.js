@@ -3,7 +3,7 @@
 // the service worker is blocked, failed or missing) and shows the "offline / sending N /
 // not sent yet / all sent" line in words an older person understands.
 import { outbox, pendingCount } from './outbox.js';
-import { remember } from './family.js';
+import { forgetDeleted, remember } from './family.js';
 import { freshSession, learnerOf } from './session.js';
 
 const statusLine = document.getElementById('sync-status');
@@ -11,9 +11,21 @@ const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
 let userId = null;
 let known = false; // until the server (or the phone's last copy) has said who is signed in
 
+/** Say plainly that a learner of this phone was deleted and is taken off it. */
+function tellDeleted(name) {
+  const notice = document.getElementById('account-deleted');
+  if (!notice || !name) return;
+  notice.textContent = notice.dataset.text.replace('{name}', name);
+  notice.hidden = false;
+}
+
 async function whoIsSignedIn() {
   const session = await freshSession();
   remember(session); // a shared phone's "who is learning?" tiles
+  if (session.gone_account) {
+    tellDeleted(await forgetDeleted(session.gone_account));
+    document.dispatchEvent(new CustomEvent('family-forgot', { detail: { id: session.gone_account } }));
+  }
   userId = learnerOf(session);
   known = true;
   return userId;

@@ -1,7 +1,7 @@
 // "Who is learning?": one large tile per learner of this shared phone (family.js). On the
 // sign-in page a tile fills in that learner's phone number, so they confirm with their own
 // PIN; on the welcome page a tile leads to the sign-in page for that learner.
-import { learners } from './family.js';
+import { forgetDeleted, learners } from './family.js';
 
 const section = document.querySelector('[data-family]');
 
@@ -38,8 +38,10 @@ function setUpSignIn(people) {
   const phone = form.querySelector('input[name=phone]');
   const phoneField = phone.closest('.field');
   const chosen = form.querySelector('[data-family-chosen]');
+  const who = form.querySelector('input[name=who]');
   const pick = (person) => {
     phone.value = person.phone;
+    who.value = String(person.id); // the server says so if this account was deleted
     phoneField.hidden = true;
     chosen.querySelector('[data-family-name]').textContent = person.name;
     chosen.hidden = false;
@@ -48,6 +50,7 @@ function setUpSignIn(people) {
   };
   chosen.querySelector('[data-family-other]').addEventListener('click', () => {
     phone.value = '';
+    who.value = '';
     phoneField.hidden = false;
     chosen.hidden = true;
     delete section.dataset.picked;
@@ -60,12 +63,23 @@ function setUpSignIn(people) {
   if (person) pick(person);
 }
 
-function setUp() {
+async function setUp() {
+  // The sign-in page said the picked tile's account was deleted: its tile and results go.
+  const gone = document.querySelector('[data-sign-in-form][data-gone-account]');
+  if (gone) await forgetDeleted(Number(gone.dataset.goneAccount));
   const people = learners();
   if (!section || people.length === 0) return;
   if (section.dataset.mode === 'sign-in') setUpSignIn(people);
   else section.querySelector('[data-family-tiles]').replaceChildren(...people.map((person) => tile(person, null)));
   section.hidden = false;
 }
+
+// app.js heard from the server that a learner of this phone was deleted: their tile goes.
+document.addEventListener('family-forgot', (event) => {
+  if (!section) return;
+  const tile = section.querySelector(`[data-who="${event.detail.id}"]`);
+  if (tile) tile.closest('li').remove();
+  if (!section.querySelector('.family-tile')) section.hidden = true;
+});
 
 setUp();

@@ -2,6 +2,7 @@
 // tiles (name and phone number, to sign in again with the PIN alone). Kept in this phone's
 // storage only; each one's queued results stay theirs (outbox.js keys them by account).
 // No DOM here: app.js calls remember() on every page.
+import { dropLearner } from './outbox.js';
 
 const KEY = 'hue-family';
 const MAX = 8;
@@ -28,4 +29,16 @@ export function remember(session) {
 export function forget(id) {
   const list = learners().filter((item) => item.id !== id);
   try { localStorage.setItem(KEY, JSON.stringify(list)); } catch { /* full or private */ }
+}
+
+/**
+ * The server said the account `id` was deleted (at sign-in, or in the session a page asks
+ * for): take its tile and its waiting results off this phone. Resolves with the name the
+ * tile showed (to tell the user), or null when this phone showed no tile of it.
+ */
+export async function forgetDeleted(id) {
+  const person = learners().find((item) => item.id === id);
+  if (person) forget(id);
+  await dropLearner(id).catch(() => 0);
+  return person ? person.name : null;
 }

@@ -69,6 +69,30 @@ export function subscribe(listener) {
   return outbox.subscribe(listener);
 }
 
+/**
+ * Take a learner whose account was deleted on the server off this phone: their waiting
+ * events (never accepted now) and their local progress; resolves with how many events waited.
+ */
+export async function dropLearner(learnerId) {
+  const dropped = { events: 0 };
+  await transaction(DATABASE, ['outbox', 'progress'], 'readwrite', ({ outbox: events, progress }) => {
+    events.index('by_learner').openCursor(IDBKeyRange.only(learnerId)).onsuccess = (read) => {
+      const cursor = read.target.result;
+      if (!cursor) return;
+      cursor.delete();
+      dropped.events += 1;
+      cursor.continue();
+    };
+    progress.openCursor().onsuccess = (read) => {
+      const cursor = read.target.result;
+      if (!cursor) return;
+      if (cursor.value.learner_id === learnerId) cursor.delete();
+      cursor.continue();
+    };
+  });
+  return dropped.events;
+}
+
 /** Local progress: one record per learner and lesson, merged with what was kept before. */
 export async function saveProgress(learnerId, lessonId, fields) {
   const key = `${learnerId}:${lessonId}`;

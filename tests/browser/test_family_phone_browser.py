@@ -55,6 +55,14 @@ def do_lesson_offline(page, context, live_server, lesson) -> None:
     expect(page.locator('[data-step="_end"]')).to_be_visible()
 
 
+def family_phone(browser):
+    """A phone at 360 px with no service worker (the page sends by itself)."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", service_workers="block")
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    return context, page
+
+
 def someone_else(page, live_server) -> None:
     page.goto(live_server + "/")
     page.get_by_role("button", name="Người khác trong nhà học").click()
@@ -65,9 +73,7 @@ def someone_else(page, live_server) -> None:
 def test_two_learners_share_one_phone_and_each_ones_results_stay_theirs(app, browser, household,
                                                                         live_server):
     grandmother, grandfather, (first_lesson, second_lesson) = household
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", service_workers="block")
-    page = context.new_page()
-    page.problems = PageProblems(page)
+    context, page = family_phone(browser)
     try:
         # She learns first; her results wait on the phone (the network fails when she is done).
         sign_in(page, live_server, grandmother)
@@ -155,6 +161,62 @@ def test_home_and_the_family_tiles_fit_at_200_percent_zoom(app, browser, househo
         expect(page.locator("[data-family] .family-tile")).to_have_count(2)
         assert horizontal_overflow(page) <= 2
         screenshot(page, "family-tiles-zoom-200")
+        assert page.problems.messages == []
+    finally:
+        context.close()
+
+
+def delete_on_the_server(app, learner_id: int) -> None:
+    from hue_literacy.accounts.models import User
+    from hue_literacy.accounts.services import delete_account
+    from hue_literacy.downloads import personal_data_context
+
+    with app.test_request_context():
+        delete_account(db.session.get(User, learner_id), personal_data_context())
+        db.session.commit()
+
+
+def test_a_learner_deleted_on_the_server_is_taken_off_the_family_phone(app, browser, household,
+                                                                       live_server):
+    grandmother, grandfather, (lesson, _second) = household
+    context, page = family_phone(browser)
+    try:
+        sign_in(page, live_server, grandfather)
+        someone_else(page, live_server)
+        sign_in(page, live_server, grandmother)
+        page.route("**/api/v1/events", lambda route: route.abort("internetdisconnected"))
+        open_lesson(page, live_server, lesson.id)  # her "started" waits on the phone
+        assert wait_for(lambda: queued(page, grandmother["id"]), 20)
+        someone_else(page, live_server)
+        page.unroute("**/api/v1/events")
+        tiles = page.locator("[data-family] .family-tile")
+        expect(tiles).to_have_count(2)
+
+        # Deleted on the server: her tile signs in no more; the page says why, and her tile
+        # and her waiting results leave the phone.
+        delete_on_the_server(app, grandmother["id"])
+        page.locator(f'[data-family] [data-who="{grandmother["id"]}"]').click()
+        page.wait_for_url(f"{live_server}/sign-in")
+        page.get_by_label("Mã PIN").fill(TEST_PIN)
+        page.get_by_role("button", name="Đăng nhập").last.click()
+        expect(page.locator("main")).to_contain_text("Tài khoản này đã bị xoá nên không đăng "
+                                                     "nhập được nữa.")
+        expect(tiles).to_have_count(1)
+        expect(tiles.first).to_contain_text(grandfather["name"])
+        assert wait_for(lambda: not queued(page, grandmother["id"]), 10)
+        screenshot(page, "family-deleted-at-sign-in-360")
+
+        # Deleted while signed in: the next page says so and takes him off too.
+        sign_in(page, live_server, grandfather)
+        delete_on_the_server(app, grandfather["id"])
+        page.goto(live_server + "/")
+        expect(page.locator("#account-deleted")).to_have_text(
+            f"Tài khoản của {grandfather['name']} đã bị xoá. Tên và các kết quả chờ gửi của "
+            "tài khoản này đã được bỏ khỏi điện thoại.")
+        expect(page.locator("[data-family]")).to_be_hidden()  # no tile of his left
+        assert page.evaluate("() => localStorage.getItem('hue-family')") == "[]"
+        assert horizontal_overflow(page) == 0
+        screenshot(page, "family-deleted-notice-360")
         assert page.problems.messages == []
     finally:
         context.close()
