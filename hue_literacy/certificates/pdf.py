@@ -6,6 +6,7 @@ document with page breaks (or a few, laid out at once on the machine's cores: pd
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,13 +16,16 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from hue_literacy.certificates import pdf_writer
-from hue_literacy.qr import qr_png
+from hue_literacy.qr import qr_png_grey
 
 QR_MASK_PATTERN = 2
 # 0.7 mm a module is 2 pixels in a 72 dpi render (a PDF preview on a screen), which zbar
 # and phone cameras read; the code (version 12-13 at level Q) is about 50 mm wide.
 QR_MODULE_MM = 0.7
 QR_ERROR_CORRECTION = "Q"
+# The template's indentation between tags: WeasyPrint would make (and then drop) a box for
+# each run of it, a few per cent of a page's layout. Text never holds a raw "<" (escaped).
+_BETWEEN_TAGS = re.compile(r">\s+<")
 
 
 @dataclass(frozen=True)
@@ -69,18 +73,19 @@ def printed_date(day: date | None, locale: str) -> str:
 
 
 def qr_data_uri(url: str) -> tuple[str, float]:
-    """The QR as a PNG of 4 pixels a module, drawn without smoothing, and its printed width (mm).
+    """The QR as a grey PNG of 2 pixels a module, drawn without smoothing, and its width (mm).
 
     0.7 mm a module is what makes it decode from a 72 dpi render: the 34 mm code of before
-    (0.5 mm a module, one pixel each) failed below 110 dpi. 4 pixels a module keep the edges
-    sharp when a viewer scales the image; a vector (SVG) code decodes as well but made
-    WeasyPrint spend 2.4 times the CPU per page. The quiet zone is 2 modules in the image plus
-    the white paper around it; a fixed mask pattern makes the code 4 times faster to build,
-    which counts in a batch of hundreds.
+    (0.5 mm a module) failed below 110 dpi. The print stylesheet asks for no smoothing
+    (`image-rendering: pixelated`, /Interpolate false in the PDF). One pixel a module failed
+    to decode on 8 pages in 50 at 72 dpi (the preview rounds some modules to one dot);
+    2 decode on all. Grey, not 1-bit RGB at 4 pixels a module as before: WeasyPrint embeds
+    it without re-encoding (that cost a tenth of a page's CPU); a vector (SVG) code cost
+    2.4 times the CPU per page. The quiet zone is 2 modules in the image plus the white
+    paper around it; a fixed mask pattern makes the code 4 times faster to build.
     """
-    png = qr_png(url, box_size=4, border=2, mask_pattern=QR_MASK_PATTERN,
-                 error_correction=QR_ERROR_CORRECTION)
-    modules = int.from_bytes(png[16:20], "big") // 4  # the IHDR width, in pixels
+    png, modules = qr_png_grey(url, border=2, mask_pattern=QR_MASK_PATTERN,
+                               error_correction=QR_ERROR_CORRECTION, pixels_per_module=2)
     return "data:image/png;base64," + base64.b64encode(png).decode(), modules * QR_MODULE_MM
 
 
@@ -97,7 +102,8 @@ def render_html(certificates: Sequence[PrintedCertificate], locale: str) -> str:
                 "dateline": place_and_date(certificate.issued_on, locale),
                 "birth_date": printed_date(certificate.birth_date, locale),
             })
-        return render_template("certificates/print.html", pages=pages, locale=locale)
+        html = render_template("certificates/print.html", pages=pages, locale=locale)
+    return _BETWEEN_TAGS.sub("><", html)
 
 
 def render_pdf(certificates: Sequence[PrintedCertificate], locale: str = "vi",
