@@ -79,6 +79,11 @@ def may_act_in_ward(user, ward_id: int | None) -> bool:
     return False
 
 
+def may_assign_households(user, ward_id: int | None) -> bool:
+    """Officials of the ward (and the city admin) say which ambassador looks after a household."""
+    return user.role in (Role.OFFICIAL, Role.ADMIN) and may_act_in_ward(user, ward_id)
+
+
 def may_export_results(user, ward_id: int | None) -> bool:
     """The ward's results (for national systems) go to its officials and the city admin."""
     return user.role in (Role.OFFICIAL, Role.ADMIN) and may_act_in_ward(user, ward_id)

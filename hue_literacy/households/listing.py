@@ -32,12 +32,13 @@ class HomeFilters:
     needs_visit: bool = False
     family: str = ""  # "yes", "no" or "" (any)
     learners: str = ""  # "yes", "no" or "" (any)
+    mine: bool = False  # only the households the viewer was given to look after
     ward_id: int | None = None
     page: int = 1
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.needs_visit or self.family or self.learners)
+        return bool(self.q or self.needs_visit or self.family or self.learners or self.mine)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class HouseholdCard:
     overdue: bool
     stuck: bool
     learners: int
+    mine: bool = False
 
     @property
     def needs_visit(self) -> bool:
@@ -96,6 +98,8 @@ def home_page(viewer: User, filters: HomeFilters, today: date) -> HomePage:
         query = query.where(search)
     if filters.needs_visit:
         query = query.where(needing)
+    if filters.mine:
+        query = query.where(Household.assigned_to_id == viewer.id)
     if filters.family in ("yes", "no"):
         query = query.where(Household.digital_family.is_(filters.family == "yes"))
     if filters.learners == "yes":
@@ -120,6 +124,7 @@ def home_page(viewer: User, filters: HomeFilters, today: date) -> HomePage:
             overdue=needs_visit_by_time(household, today),
             stuck=household.member_stuck,
             learners=sum(1 for member in household.members if member.learner_id),
+            mine=household.assigned_to_id == viewer.id,
         )
         for household in households
     ]

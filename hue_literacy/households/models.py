@@ -59,8 +59,12 @@ class Household(db.Model):
     member_stuck: Mapped[bool] = mapped_column(Boolean, default=False)
     digital_family: Mapped[bool] = mapped_column(Boolean, default=False)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The ambassador an official gave this household to look after ("my households"); every
+    # ambassador of the ward still sees and visits it (the teams share alleys).
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     ward: Mapped[Ward] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     consent_by: Mapped[User | None] = relationship(foreign_keys=[consent_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     members: Mapped[list[HouseholdMember]] = relationship(

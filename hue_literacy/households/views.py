@@ -22,16 +22,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from hue_literacy import request_inputs as inputs
-from hue_literacy.access import Role, require_ward, staff_required
+from hue_literacy.access import Role, deny, may_assign_households, require_ward, staff_required
 from hue_literacy.accounts.phone import format_phone
 from hue_literacy.clock import utcnow
-from hue_literacy.content.framework import localised
 from hue_literacy.extensions import db
-from hue_literacy.households import commands, learning, ops, services
+from hue_literacy.households import assignment, commands, learning, ops, services
 from hue_literacy.households.forms import (
     EditHouseholdForm,
     EditMemberForm,
@@ -42,8 +40,10 @@ from hue_literacy.households.forms import (
 from hue_literacy.households.listing import HomeFilters, home_page, in_scope
 from hue_literacy.households.models import Household, HouseholdMember
 from hue_literacy.households.ops import OpResult
-from hue_literacy.households.services import MEMBER_ROLES, REASONS, Refused
+from hue_literacy.households.services import MEMBER_ROLES, Refused
+from hue_literacy.households.shell_words import competency_names, offline_words
 from hue_literacy.learners.forms import RegisterLearnerForm
+from hue_literacy.refusals import InputRefused
 from hue_literacy.spreadsheets import csv_bytes
 from hue_literacy.wards.services import all_wards
 
@@ -121,7 +121,7 @@ def _household_form(is_admin: bool) -> HouseholdForm:
 
 def _visit_form() -> VisitForm:
     form = VisitForm()
-    names = _competency_names()
+    names = competency_names()
     form.competencies.choices = [(comp, f"{comp} · {text}") for comp, text in names.items()]
     if request.method == "GET":
         form.visited_on.data = inputs.today()
@@ -147,6 +147,7 @@ def index():
         needs_visit=request.args.get("needs_visit") == "1",
         family=_choice_arg("family", ("yes", "no")),
         learners=_choice_arg("learners", ("yes", "no")),
+        mine=request.args.get("mine") == "1",
         ward_id=_int_arg("ward"),
         page=_int_arg("page") or 1,
     )
@@ -237,13 +238,8 @@ def _member_edit_form(member: HouseholdMember | None, submitted: bool = False) -
 
 def _history_labels() -> dict[str, str]:
     return {"address": _("Address"), "name": _("Household name"),
-            "full_name": _("A member's name"), "role": _("A member's role in the family")}
-
-
-def _competency_names() -> dict[str, str]:
-    locale = inputs.language()
-    competencies = inputs.framework().competencies.values()
-    return {comp.id: localised(comp.text, locale) for comp in competencies}
+            "full_name": _("A member's name"), "role": _("A member's role in the family"),
+            "assigned_to": _("Looked after by")}
 
 
 @bp.route("/<int:household_id>")
@@ -255,8 +251,10 @@ def show(household_id: int):
         "households/show.html", household=household, members=_member_views(household, stuck),
         marks=services.marks_of([household], inputs.release())[household.id],
         visits=services.visits_of(household.id), history=services.history_of(household.id),
-        competencies=_competency_names(), history_labels=_history_labels(),
+        competencies=competency_names(), history_labels=_history_labels(),
         roles=MEMBER_ROLES,
+        ambassadors=(assignment.ambassadors_of(household.ward_id)
+                     if may_assign_households(current_user, household.ward_id) else None),
         overdue=services.needs_visit_by_time(household, inputs.today()),
         visit_form=_visit_form(), member_form=MemberForm(), edit_form=_edit_form(household),
     )
@@ -360,6 +358,24 @@ def edit_member(household_id: int, member_id: int):
                            member=member, error=error)
 
 
+@bp.post("/<int:household_id>/assign")
+@staff_required
+def assign(household_id: int):
+    """An official gives the household to one of the ward's ambassadors (or to nobody)."""
+    household = _household_or_404(household_id)
+    if not may_assign_households(current_user, household.ward_id):
+        deny(403)
+    try:
+        change = assignment.assign(household, request.form.get("ambassador", ""), current_user,
+                                   utcnow())
+    except InputRefused as refused:
+        flash(str(refused.message), "error")
+    else:
+        if change:
+            flash(_("Saved."), "success")
+    return redirect(url_for(".show", household_id=household.id))
+
+
 @bp.post("/<int:household_id>/members/<int:member_id>/link")
 @staff_required
 def link_member(household_id: int, member_id: int):
@@ -396,70 +412,6 @@ def log_visit(household_id: int):
 
 
 # --- offline: the app shell the phone opens without network -----------------------------------
-
-
-def offline_words() -> dict:
-    """The words the phone needs to draw households and learners from the ward copy it keeps
-    (static/js/staff/render.js): in the page's language, with {n}-style placeholders."""
-    return {
-        "roles": {role: str(label) for role, label in MEMBER_ROLES.items()},
-        "competencies": _competency_names(),
-        "needs_visit": _("Needs a visit"), "stuck": _("A member is stuck"),
-        "family": _("Digital Family"), "never_visited": _("Never visited"),
-        "last_visit": _("Last visit: %(date)s", date="{date}"),
-        "member_one": ngettext("%(num)d member", "%(num)d members", 1),
-        "member_many": _("{n} members"),
-        "learner_one": ngettext("%(num)d learner", "%(num)d learners", 1),
-        "learner_many": _("{n} learners"),
-        "household_one": ngettext("%(num)d household", "%(num)d households", 1),
-        "household_many": _("{n} households"),
-        "none_found": _("No household found."), "no_learner": _("No learner found."),
-        "by": _("By %(name)s", name="{name}"),
-        "ward": _("Ward %(ward)s", ward="{ward}"),
-        "waiting": _("Waiting to be sent"),
-        "sent": _("Sent"),
-        "updated": _("Households on this phone: updated {ago}."),
-        "not_yet": _("The ward's households are not on this phone yet. Open this page once "
-                     "with internet."),
-        "now": _("just now"), "minute": _("1 minute ago"), "minutes": _("{n} minutes ago"),
-        "hour": _("1 hour ago"), "hours": _("{n} hours ago"), "day": _("1 day ago"),
-        "days": _("{n} days ago"),
-        "consent": _("The family agreed to store their data on {date}."),
-        "to_confirm": _("Imported from the ward's list: ask the family's consent at the first "
-                        "visit. Nobody here is a learner before that."),
-        "offline_history": _("The history of changes is shown when there is internet."),
-        "more": _("{n} more: search to find them."),
-        "no_household": _("This household is not on this phone. Open it once with internet."),
-        "deleted": _("(deleted)"),
-        # checked on the phone before a change is queued (the server's own messages)
-        "phone_empty": _("Please enter your phone number."),
-        "phone_letters": _("A phone number has only digits, for example 0912 345 678."),
-        "phone_digits": _("A mobile number has 10 digits and starts with 0, for example "
-                          "0912 345 678."),
-        "phone_taken": _("This phone number is already registered."),
-        "address_short": _("Write the house number and the street or alley, for example "
-                           "12 kiệt 34 Phan Đình Phùng."),
-        "duplicate_address": str(REASONS["duplicate_household"]),
-        "pin_rule": _("The PIN has 4 to 6 digits, numbers only."),
-        "pin_easy": _("This PIN is too easy to guess (like 1111 or 1234). Please choose other "
-                      "digits."),
-        "learner_consent": str(REASONS["learner_consent_required"]),
-        # the answers to queued changes (static/js/staff/outcomes.js)
-        "refused": _("Not saved: {message}"),
-        "conflict": _("Another phone changed this household later: your change was not used."),
-        "member_conflict": _("Another phone changed this person's details first: your change "
-                             "was not used."),
-        "yours": _("Your change: {value}"), "kept": _("Kept now: {value}"),
-        "apply_again": _("Use my change"), "accept": _("Keep it as it is"),
-        "dismiss": _("Dismiss"),
-        "learner_ready": _("{name} is registered."),
-        "print_card": _("Print the sign-in card"),
-        "op_household_created": _("Register a household"), "op_visit_logged": _("Log a visit"),
-        "op_member_added": _("Add a member"),
-        "op_household_updated": _("Change the address or name"),
-        "op_member_updated": _("Edit a member"),
-        "op_learner_registered": _("Register a learner"),
-    }
 
 
 @bp.route("/offline")

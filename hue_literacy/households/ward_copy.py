@@ -50,7 +50,7 @@ def _last_visits(household_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
-def _household(household: Household, visits: list[dict], today: date) -> dict:
+def _household(household: Household, visits: list[dict], today: date, viewer: User) -> dict:
     return {
         "id": household.id,
         "client_id": household.client_id,
@@ -64,6 +64,7 @@ def _household(household: Household, visits: list[dict], today: date) -> dict:
         "overdue": needs_visit_by_time(household, today),
         "member_stuck": household.member_stuck,
         "digital_family": household.digital_family,
+        "mine": household.assigned_to_id == viewer.id,  # given to this ambassador to look after
         "search": household.search_text,
         "members": [
             {"id": member.id, "full_name": member.full_name, "role": member.role,
@@ -98,7 +99,7 @@ def ward_copy(viewer: User, ward_id: int | None, today: date, now: datetime) -> 
         "generated_at": now.isoformat(),
         "today": today.isoformat(),
         "visit_every_days": VISIT_EVERY.days,
-        "households": [_household(h, visits.get(h.id, []), today) for h in households],
+        "households": [_household(h, visits.get(h.id, []), today, viewer) for h in households],
         "learners": [
             {"id": learner.id, "full_name": learner.full_name, "phone": learner.phone}
             for learner in learners

@@ -342,8 +342,20 @@ def member_names(app, household_id: int) -> list[str]:
 def test_a_member_edited_offline_shows_at_once_and_is_stored_when_the_network_returns(
     app, browser, ambassador_home, live_server  # noqa: F811
 ):
+    from hue_literacy.households.models import Household
+
+    with app.app_context():  # an official gave this ambassador one household to look after
+        household = db.session.get(Household, ambassador_home.id)
+        household.assigned_to_id = household.created_by_id
+        db.session.commit()
     context, page = new_phone(browser)
     sign_in(page, live_server)
+    page.goto(f"{live_server}/households/offline?mine=1")  # the list as the shell draws it
+    staff_ready(page)
+    mine = page.locator("#staff-shell[data-view=index] .card")
+    expect(mine).to_have_count(1)
+    expect(mine.locator(".badge--mine")).to_have_text("Nhà tôi phụ trách")
+    expect(page.locator("#mine")).to_be_checked()
     # In the offline shell (drawn from the ward copy on the phone), then on the server's page.
     shell = f"/households/offline?household={ambassador_home.id}"
     for where, name, phone in ((shell, "Trần Văn Minh Hai", "0977 111 222"),

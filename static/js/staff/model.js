@@ -70,13 +70,14 @@ function phoneDigits(query) {
 
 /** The households matching the list's search and filters, longest without a visit first
  * (the server's listing.home_page rules). */
-export function filterHouseholds(households, { q = '', needsVisit = false, family = '', learners = '' }) {
+export function filterHouseholds(households, { q = '', needsVisit = false, family = '', learners = '', mine = false }) {
   const words = fold(q.slice(0, 100)).split(' ').filter(Boolean);
   const digits = phoneDigits(q.trim());
   return households.filter((household) => {
     const text = household.search || '';
     if (words.length && !words.every((word) => text.includes(word)) && !(digits && text.includes(digits))) return false;
     if (needsVisit && !(household.overdue || household.member_stuck)) return false;
+    if (mine && !household.mine) return false;
     if (family && household.digital_family !== (family === 'yes')) return false;
     const hasLearner = household.members.some((member) => member.learner_id);
     if (learners && hasLearner !== (learners === 'yes')) return false;

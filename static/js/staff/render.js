@@ -81,6 +81,7 @@ export function householdCard(words, household) {
     household.overdue && badge('visit', words.needs_visit),
     household.member_stuck && badge('stuck', words.stuck),
     household.digital_family && badge('family', words.family),
+    household.mine && badge('mine', words.mine),
     household.pending && waitingBadge(words, household.pending),
   ].filter(Boolean);
   const link = element('a', { href: householdHref(household), className: 'card-link' },

@@ -45,12 +45,14 @@ function freshForms(root) {
 
 function drawIndex(root, words, households, ward, params) {
   const filters = { q: params.get('q') || '', needsVisit: params.get('needs_visit') === '1',
-    family: params.get('family') || '', learners: params.get('learners') || '' };
+    family: params.get('family') || '', learners: params.get('learners') || '', mine: params.get('mine') === '1' };
   root.querySelector('#q').value = filters.q;
   root.querySelector('#needs_visit').checked = filters.needsVisit;
   root.querySelector('#family').value = filters.family;
   root.querySelector('#learners').value = filters.learners;
-  if (filters.needsVisit || filters.family || filters.learners) root.querySelector('details.filters').open = true;
+  const mine = root.querySelector('#mine'); // ambassadors only
+  if (mine) mine.checked = filters.mine;
+  if (filters.needsVisit || filters.family || filters.learners || filters.mine) root.querySelector('details.filters').open = true;
   const wardName = households.find((h) => h.ward) ? households.find((h) => h.ward).ward : '';
   slot(root, 'ward').textContent = wardName ? fill(words.ward, { ward: wardName }) : '';
   const needing = households.filter((h) => h.overdue || h.member_stuck).length;
