@@ -7,10 +7,10 @@ import subprocess
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hue_literacy.accounts.models import User
-from hue_literacy.certificates.models import Certificate
+from hue_literacy.certificates.models import Certificate, CertificateEdited
 from hue_literacy.classes.models import ClassAttendance, ClassSession
 from hue_literacy.content.access import release
 from hue_literacy.extensions import db
@@ -238,6 +238,38 @@ def test_the_paper_carries_the_signer_title_and_no_internal_ids(app, client, aut
             assert internal not in text, (lang, internal)
     vi_text = pdf_text(tmp_path / "certificate-vi.pdf")
     assert "Huế, ngày 01 tháng 12 năm 2026" in " ".join(vi_text.split())
+
+
+def test_a_reprint_after_a_change_of_chairman_shows_who_signed(app, people):
+    from hue_literacy.certificates.services import printed
+
+    def signer_on_paper(certificate_id: int) -> tuple[str, ...]:
+        certificate = db.session.get(Certificate, certificate_id)
+        framework = release().framework_version(certificate.framework_version)
+        return printed(certificate, framework, "vi", "https://x/v", "x/c").signer_title
+
+    with app.test_request_context():
+        official = db.session.get(User, people["official_a"].id)
+        first = issue(db.session.get(User, people["hoa"].id), official, date(2026, 3, 1))
+        ward("PHUXUAN").signer_title = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+        db.session.commit()
+        lan = LearnerFactory(ward=ward("PHUXUAN"), full_name="Hồ Thị Lan")
+        make_ready(lan, db.session.get(User, people["ambassador_a"].id))
+        second = issue(lan, official, date(2026, 6, 1))
+        # A new chairman: the ward's title changes; each paper keeps the one it was signed under.
+        ward("PHUXUAN").signer_title = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+        db.session.commit()
+        assert signer_on_paper(first.id) == ()  # issued under the default line
+        assert signer_on_paper(second.id) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+        # Issued before titles were kept on certificates: the ward's current title.
+        db.session.execute(update(Certificate).where(Certificate.id == first.id)
+                           .values(signer_title=None))
+        db.session.expire_all()
+        assert signer_on_paper(first.id) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+        with pytest.raises(CertificateEdited):  # kept as issued
+            db.session.get(Certificate, second.id).signer_title = "X"
+            db.session.flush()
+        db.session.rollback()
 
 
 def test_the_check_page_writes_the_date_as_the_paper_does(app, client, people):

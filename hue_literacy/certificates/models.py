@@ -66,6 +66,10 @@ class Certificate(db.Model):
     assessor_names: Mapped[list[str]] = mapped_column(JSON)
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     issued_by_name: Mapped[str] = mapped_column(String(120))
+    # The ward's signer's title when it was issued ("" for the default line), so a reprint
+    # after a change of chairman still shows who signed; None on certificates issued before
+    # it was kept: they print the ward's current title.
+    signer_title: Mapped[str | None] = mapped_column(String(200))
     issued_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -179,6 +179,7 @@ def issue_certificate(
         assessor_names=list(eligibility.assessor_names),
         issued_by_id=official.id,
         issued_by_name=official.full_name or "",
+        signer_title=ward.signer_title or "",
         issued_on=today,
         issued_at=now or utcnow(),
     )
@@ -315,7 +316,8 @@ def printed(
         verify_url=verify_url,
         lookup_url=lookup_url,
         revoked=certificate.revoked_at is not None,
-        signer_title=signer_lines(certificate.ward),
+        signer_title=signer_lines(certificate.ward.signer_title if certificate.signer_title is None
+                                  else certificate.signer_title),
     )
 
 

@@ -45,11 +45,10 @@ SIGNER_LINES_MAX = 3
 SIGNER_LINE_MAX = 60
 
 
-def signer_lines(ward: Ward | None) -> tuple[str, ...]:
-    """The lines of the signer's title printed on the ward's certificates (none: the default)."""
-    if ward is None or not ward.signer_title:
-        return ()
-    return tuple(line for line in ward.signer_title.split("\n") if line)
+def signer_lines(title: str | None) -> tuple[str, ...]:
+    """The lines of a signer's title (a ward's, or as kept on a certificate) printed on the
+    paper; none: the default line."""
+    return tuple(line for line in (title or "").split("\n") if line)
 
 
 def set_signer_title(ward: Ward, raw: str | None) -> None:
