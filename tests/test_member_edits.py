@@ -93,6 +93,9 @@ def test_two_phones_editing_the_same_member_the_second_is_not_applied_with_both_
     assert the_member(app, home)[0] == "Hồ Thị Lan Chi"
     assert history(app, home) == [("full_name", "Hồ Thị Lan", "Hồ Thị Lan Chi", True),
                                   ("full_name", "Hồ Thị Lan Chi", "Hồ Thị Lành", False)]
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/households/{home['household']}").get_data(as_text=True)
+    assert "not applied: another phone changed it first" in page
     # "use my change": sent again with the kept value as the base, it is applied
     (again,) = send(client, an_edit(home, {"full_name": "Hồ Thị Lành"},
                                     was={"full_name": "Hồ Thị Lan Chi"}, minutes_ago=0))
