@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from hue_literacy.extensions import db
-from hue_literacy.wards.services import seed_wards
 from tests.browser.conftest import horizontal_overflow, screenshot, serious_accessibility_violations
-from tests.conftest import empty_all_tables, make_app
 from tests.content_fixtures import ContentTree
 
 SHOP_SCREEN = {
@@ -43,22 +40,14 @@ def _price_field(data: dict) -> None:
 
 
 @pytest.fixture
-def app(_schema, database_url, tmp_path):
-    """The app on a small content tree whose lessons use the version 2 features."""
+def app_config(tmp_path) -> dict:
+    """The app (tests/conftest.py) on a small content tree whose lessons use the version 2
+    features."""
     tree = ContentTree(tmp_path)
     tree.edit("qr-scan", _v2_features)
     tree.edit("gov-report", _price_field)
     tree.edit("safe-spot", lambda data: data["steps"][1].update(find=1))
-    app = make_app(database_url, CONTENT_DIR=str(tree.root))
-    with app.app_context():
-        empty_all_tables()
-        seed_wards()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_all_tables()
-        db.engine.dispose()
+    return {"CONTENT_DIR": str(tree.root)}
 
 
 def open_step(page, live_server, lesson_id: str, step_id: str):
