@@ -6,6 +6,23 @@ every core, joined with pypdf, as the batch page does). Prints wall and CPU seco
 process and its workers), pages and sizes. Run: .venv/bin/python bench/certificate_pdf.py
 [--count 500] [--profile basic|trader|full] [--lang vi|en] [--processes N] (0: one per core,
 1: in this process) [--out DIR] (to keep the PDFs and look at them).
+
+Where a page's CPU goes (cProfile of a 50-page batch in one process, WeasyPrint 70, basic
+profile; the least loaded of interleaved runs, 2026-12-01): WeasyPrint about 53 ms a page
+after the QR change below (59 before): HTML parsing (tinyhtml5) 3 ms; the CSS cascade
+about a tenth of the rest; layout more than half of it, mostly the text lines (Pango line
+breaking, each box's percentages resolved again, 16 empty page-margin boxes made on every
+page); drawing and writing about a third, mostly the per-glyph loop that writes the text.
+Font subsetting is HarfBuzz's, 14 ms for the whole batch (fontTools is not used), so fewer
+faces would save nothing measurable. The QR image was a tenth of the page: qrcode's 1-bit
+image at 4 pixels a module was turned into RGB by WeasyPrint and PNG-encoded twice more;
+a grey PNG of 2 pixels a module is embedded as it is (1 pixel a module failed to decode on
+8 pages in 50 at 72 dpi). Outside WeasyPrint, building each QR (qrcode, pure Python) costs
+4-6 ms a page and the rest of the HTML 1 ms; joining 500 pages with pypdf about 0.6 s.
+Skipping the margin boxes (a monkeypatch, not kept) measured no gain beyond the noise.
+So 500 pages need about 30 s of CPU: two free cores cannot reach 10 s while every page
+is laid out and drawn whole. What would: laying out the text common to a batch (headings,
+statement, competencies) once and only each learner's fields per page.
 """
 from __future__ import annotations
 

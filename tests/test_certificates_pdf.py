@@ -279,11 +279,13 @@ def test_a_batch_laid_out_in_parallel_parts_is_one_document_in_order(app, monkey
     # Each part carries its own font subsets (tens of KB), never a copy per page.
     assert len(joined) < len(alone) + 4 * len(one)
     (tmp_path / "batch.pdf").write_bytes(joined)
-    for number in (1, 3, len(names)):  # first page, a part's first page, the last page
-        subprocess.run([shutil.which("pdftoppm"), "-r", "150", "-png", "-f", str(number),  # noqa: S603
-                        "-l", str(number), "-singlefile", str(tmp_path / "batch.pdf"),
-                        str(tmp_path / f"page{number}")], check=True)
-        scanned = subprocess.run([shutil.which("zbarimg"), "--raw", "-q",  # noqa: S603
-                                  str(tmp_path / f"page{number}.png")],
-                                 capture_output=True, text=True, check=True).stdout.strip()
-        assert scanned == f"https://hoc.hue.gov.vn/verify/7KQM-4XRT?s=page{number}"
+    # Every page's QR, on both sides of each part boundary (after pages 2, 3 and 4), from a
+    # screen preview (72 dpi) and a scan (150 dpi).
+    for dpi in (72, 150):
+        subprocess.run([shutil.which("pdftoppm"), "-r", str(dpi), "-gray", "-png",  # noqa: S603
+                        str(tmp_path / "batch.pdf"), str(tmp_path / f"at{dpi}")], check=True)
+        for number in range(1, len(names) + 1):
+            scanned = subprocess.run([shutil.which("zbarimg"), "--raw", "-q",  # noqa: S603
+                                      str(tmp_path / f"at{dpi}-{number}.png")],
+                                     capture_output=True, text=True, check=True).stdout.strip()
+            assert scanned == f"https://hoc.hue.gov.vn/verify/7KQM-4XRT?s=page{number}", dpi
