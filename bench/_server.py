@@ -164,8 +164,10 @@ def report_pages(title: str, results: dict[str, dict[str, tuple[float, float]]],
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, workers: int = 2, threads: int = 8, on_start=None):
-    """A gunicorn server on loopback over `url`; `on_start(pid)` is called once it answers."""
+def gunicorn(url: str, workers: int = 2, threads: int = 8, on_start=None,
+             log: Path | None = None):
+    """A gunicorn server on loopback over `url`; `on_start(pid)` is called once it answers;
+    its own messages (worker timeouts, restarts) go to `log` if given."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, HUE_SECRET_KEY="bench",
                HUE_SESSION_COOKIE_SECURE="false", HUE_REMEMBER_COOKIE_SECURE="false",
@@ -173,7 +175,8 @@ def gunicorn(url: str, workers: int = 2, threads: int = 8, on_start=None):
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads",
          str(threads), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=log.open("w") if log else subprocess.DEVNULL,  # noqa: SIM115 - the server's
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -46,9 +46,10 @@ def _keep_environment(environment, **_kwargs) -> None:
     _environment = environment
 
 
-@events.quitting.add_listener
-def _close(**_kwargs) -> None:
-    _sent.close()
+def _record(line: dict) -> None:
+    """One line of what was sent or answered, on disk at once (read when Locust has ended)."""
+    _sent.write(json.dumps(line) + "\n")
+    _sent.flush()
 
 
 class Phone(HttpUser):
@@ -59,6 +60,7 @@ class Phone(HttpUser):
     def on_start(self) -> None:
         self.phone = PHONES[next(_numbers) % len(PHONES)]
         self.last_batch: bytes | None = None
+        self.unanswered: bytes | None = None
         self.signed_in = False
         self._sign_in()
 
@@ -89,24 +91,29 @@ class Phone(HttpUser):
 
     @task(2)
     def sync_batch(self) -> None:
-        """A new batch, or one time in five the last one again (its answer was lost)."""
+        """A new batch, or one time in five the last one again (its answer was lost); a batch
+        that got no answer is sent again next time, as the phone's queue does."""
         if not self.signed_in:  # what a phone does after a failed sign-in: try again
             self._sign_in()
             return
-        again = self.last_batch is not None and random.random() < 0.2  # noqa: S311
-        body = self.last_batch if again else self._new_batch()
+        unanswered = self.unanswered is not None
+        again = unanswered or (self.last_batch is not None and random.random() < 0.2)  # noqa: S311
+        body = self.unanswered or (self.last_batch if again else self._new_batch())
+        ids = [event["id"] for event in json.loads(body)["events"]]
+        _record({"ids": ids, "sending": True})  # the run may stop before the answer comes
         with self.client.post("/api/v1/events", data=body, name="POST /api/v1/events",
                               headers={"Content-Type": "application/json"},
                               catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"sync answered {response.status_code}")
+                self.unanswered = body
                 return
             answer = response.json()
-        ids = [event["id"] for event in json.loads(body)["events"]]
-        _sent.write(json.dumps({"ids": ids, "again": again, "stored": answer["stored"],
-                                "duplicates": answer["duplicates"],
-                                "refused": answer["refused"]}) + "\n")
-        self.last_batch = body
+        # A batch sent again after no answer may have been stored the first time or not.
+        _record({"ids": ids, "answered": True, "again": again, "after_no_answer": unanswered,
+                 "stored": answer["stored"], "duplicates": answer["duplicates"],
+                 "refused": answer["refused"]})
+        self.last_batch, self.unanswered = body, None
 
     def _new_batch(self) -> bytes:
         lesson, version, step = random.choice(LESSONS)  # noqa: S311
