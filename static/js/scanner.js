@@ -73,15 +73,22 @@ export async function decode(source, jsQrSrc, thorough) {
   canvas = canvas || document.createElement('canvas');
   const width = source.videoWidth || source.naturalWidth || source.width;
   const height = source.videoHeight || source.naturalHeight || source.height;
-  const scale = Math.min(1, (thorough ? 1200 : 640) / Math.max(width, height));
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  context.drawImage(source, 0, 0, canvas.width, canvas.height);
-  const image = context.getImageData(0, 0, canvas.width, canvas.height);
-  const code = jsQR(image.data, image.width, image.height,
-    { inversionAttempts: thorough ? 'attemptBoth' : 'dontInvert' });
-  return code ? code.data : null;
+  // A camera frame is read small (fast, many a second). A photo first at 1200 px; where the
+  // code is small in it (a whole page photographed) its modules are then under 3 pixels, so
+  // it is read again at up to 2400 px before saying there is no code.
+  for (const side of thorough ? [1200, 2400] : [640]) {
+    const scale = Math.min(1, side / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    context.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const image = context.getImageData(0, 0, canvas.width, canvas.height);
+    const code = jsQR(image.data, image.width, image.height,
+      { inversionAttempts: thorough ? 'attemptBoth' : 'dontInvert' });
+    if (code) return code.data;
+    if (scale === 1) break; // read at its full size already
+  }
+  return null;
 }
 
 export async function imageOf(file) {
