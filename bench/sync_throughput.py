@@ -90,8 +90,10 @@ def postmaster_pid(app) -> int | None:
             return None
         with db.engine.connect() as conn:
             backend = conn.scalar(text("SELECT pg_backend_pid()"))
+            # Read while the connection is open: its backend process ends with it.
+            stat = Path(f"/proc/{backend}/stat").read_text()
         db.engine.dispose()
-    return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return int(stat.rsplit(")", 1)[1].split()[1])
 
 
 def batch_body(step_id: str) -> bytes:
