@@ -35,13 +35,15 @@ run: install
 	  $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # The two databases' runs share the machine's two cores; each run's output is printed whole
-# when it ends (--output-sync), and `make test` fails if either fails.
+# when it ends (--output-sync), and `make test` fails if either fails. The SQLite run, which
+# has the browser tests (they wait on Chromium as much as they compute), is split over two
+# pytest-xdist workers so both cores stay busy after the PostgreSQL run ends.
 test: install system-deps lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	mkdir -p .pytest-tmp
-	$(BIN)/pytest --basetemp=.pytest-tmp/sqlite
+	$(BIN)/pytest -n 2 --basetemp=.pytest-tmp/sqlite
 
 # The PostgreSQL server started for the run is stopped again, also when tests fail.
 test-postgres:

@@ -67,6 +67,13 @@ def empty_all_tables() -> None:
             conn.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def _shared_app(_schema, database_url):
+    """One app for every test that takes it as configured: building one costs about 0.1 s
+    (blueprints, URL rules compiled) and each database's suite has about a thousand tests."""
+    return make_app(database_url)
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Config the `app` fixture gives the factory: a test module overrides it (its own content
@@ -75,8 +82,38 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def app(_schema, database_url, app_config):
-    app = make_app(database_url, **app_config)
+def app(_schema, _shared_app, database_url, app_config):
+    """The shared app (or, for a module with its own `app_config`, an app of its own) over
+    empty tables, the wards seeded; what a test changes on the shared app (config, extensions,
+    a wrapped WSGI app) is put back afterwards."""
+    if app_config:
+        yield from _own_app(make_app(database_url, **app_config))
+        return
+    app = _shared_app
+    config, extensions, wsgi_app = dict(app.config), dict(app.extensions), app.wsgi_app
+    with app.app_context():
+        empty_all_tables()
+        seed_wards()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+    app.config.clear()
+    app.config.update(config)
+    app.extensions.clear()
+    app.extensions.update(extensions)
+    app.wsgi_app = wsgi_app
+
+
+@pytest.fixture
+def fresh_app(_schema, database_url):
+    """An app of its own, for a test that adds routes (Flask refuses them once an app has
+    answered a request)."""
+    yield from _own_app(make_app(database_url))
+
+
+def _own_app(app):
     with app.app_context():
         empty_all_tables()
         seed_wards()

@@ -20,7 +20,12 @@ def stored_name(app) -> str:
 
 
 @pytest.fixture
-def routes(app):
+def client(fresh_app):
+    return fresh_app.test_client()
+
+
+@pytest.fixture
+def routes(fresh_app):
     """Views that write and then answer in different ways."""
 
     def saved():
@@ -44,6 +49,7 @@ def routes(app):
         rename_ward("Counted")
         return "ok"
 
+    app = fresh_app
     app.add_url_rule("/t/saved", view_func=saved, methods=["POST"])
     app.add_url_rule("/t/refused", view_func=refused, methods=["POST"])
     app.add_url_rule("/t/crashed", view_func=crashed, methods=["POST"])

@@ -1,7 +1,9 @@
 """Load the seed list of Hue's wards into the database."""
 from __future__ import annotations
 
+import copy
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -17,8 +19,14 @@ SEED_FILE = Path(__file__).parent / "data" / "hue-wards.yaml"
 
 def read_seed_list(path: Path = SEED_FILE) -> list[dict]:
     """Return the wards listed in the seed file as dicts with `code` and `name`."""
+    return copy.deepcopy(_parsed_seed_list(path, path.stat().st_mtime_ns))
+
+
+@cache
+def _parsed_seed_list(path: Path, _mtime_ns: int) -> list[dict]:
+    """The file parsed once per version (every new app and test seeds the wards again)."""
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["wards"]
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["wards"]
 
 
 def seed_wards(path: Path = SEED_FILE) -> int:
