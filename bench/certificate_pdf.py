@@ -21,8 +21,22 @@ a grey PNG of 2 pixels a module is embedded as it is (1 pixel a module failed to
 4-6 ms a page and the rest of the HTML 1 ms; joining 500 pages with pypdf about 0.6 s.
 Skipping the margin boxes (a monkeypatch, not kept) measured no gain beyond the noise.
 So 500 pages need about 30 s of CPU: two free cores cannot reach 10 s while every page
-is laid out and drawn whole. What would: laying out the text common to a batch (headings,
-statement, competencies) once and only each learner's fields per page.
+is laid out and drawn whole.
+
+So now (pdf_writer) the page a batch shares is laid out once per distinct key (ward,
+profile, signer...: one here) and each page lays out only its learner's fields, drawn over
+it by pypdf as one form XObject that every page references. Interleaved runs of this bench,
+500 pages, load 9-15 on the 2 cores, 2026-12-01: before 50.9 s CPU (102 ms a page, 328 s
+wall), 2.5 MiB; after 17.3-21.9 s CPU (35-44 ms a page, 49-171 s wall: the machine was
+shared about five ways), 1.7 MiB. In one process (perf_counter pieces, load 15): the shared
+page 96-122 ms once; a fields page 16-19 ms in WeasyPrint, its HTML and QR 2.4-3.4 ms,
+joining and drawing the shared page under it 1-2 ms (pypdf's merge_page instead: 78 ms a
+page, parsing and copying the shared page's text into each page, and a file 3 times the
+size). Rendered pages before and after differ only in each learner's random code and QR.
+What is left in a fields page (cProfile): absolute layout of its 6 boxes about 40 %, the
+16 empty page-margin boxes WeasyPrint makes on every page 13 %, drawing and writing the PDF
+40 %; starting the two workers (importing WeasyPrint) about 1 s of CPU each. On two free
+cores that is about 9 s wall for 500: within the goal only when the machine is not shared.
 """
 from __future__ import annotations
 

@@ -289,3 +289,63 @@ def test_a_batch_laid_out_in_parallel_parts_is_one_document_in_order(app, monkey
                                       str(tmp_path / f"at{dpi}-{number}.png")],
                                      capture_output=True, text=True, check=True).stdout.strip()
             assert scanned == f"https://hoc.hue.gov.vn/verify/7KQM-4XRT?s=page{number}", dpi
+
+
+@pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")
+                         and shutil.which("zbarimg")),
+                    reason="needs poppler-utils and zbar-tools (make system-deps)")
+def test_a_batch_of_two_wards_and_profiles_prints_each_page_over_its_own_shared_page(app,
+                                                                                   tmp_path):
+    """Two shared pages (ward, profile) under alternating certificates; a very long name."""
+    long_name = "Công Tằng Tôn Nữ Thị Hoàng Phương Nguyệt Ánh Dương Xuân Thu Diễm Kiều Trang Lệ"
+    with app.test_request_context():
+        content_framework = framework()
+        elderly = content_framework.profile_for_group("elderly")
+        trader = content_framework.profile_for_group("trader")
+
+        def certificate(number, name, ward_name, profile):
+            return PrintedCertificate(
+                serial=f"HUE-TEST-2026-{number:06d}", code=f"7KQM-{number:04d}",
+                learner_name=name, birth_date=date(1948, 2, number), ward_name=ward_name,
+                framework_title=content_framework.title["vi"], framework_id="hue-dl",
+                framework_version=2, profile_name=profile.name["vi"],
+                competencies=services.competency_texts(profile.competency_ids,
+                                                       content_framework, "vi"),
+                issued_on=date(2026, 4, number), official_name="Trần Văn Bình",
+                verify_url=f"https://hoc.hue.gov.vn/verify/7KQM-{number:04d}?s=p{number}",
+                lookup_url="hoc.hue.gov.vn/verify")
+
+        printed = [certificate(1, "Nguyễn Thị Hoa", "Phú Xuân", elderly),
+                   certificate(2, long_name, "Thuận Hóa", trader),
+                   certificate(3, "Lê Văn Ánh", "Phú Xuân", elderly),
+                   certificate(4, "Hồ Thị Xuân Hương", "Thuận Hóa", trader)]
+        pdf = render_pdf(printed, "vi")
+    (tmp_path / "mixed.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 4
+    for number, (page, expected) in enumerate(zip(text_of(pdf), printed, strict=True), start=1):
+        text = flat(page)
+        assert expected.learner_name in text and expected.serial in text
+        assert f"UBND PHƯỜNG {expected.ward_name.upper()}" in text
+        assert expected.profile_name in text
+        assert f"ngày {number:02d} tháng 4 năm 2026" in text  # each page's own date
+    # The long name stays on its one line, above the statement (the shared page's layout).
+    layout = subprocess.run([shutil.which("pdftotext"), "-layout", "-f", "2", "-l", "2",  # noqa: S603
+                             str(tmp_path / "mixed.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    lines = [unicodedata.normalize("NFC", " ".join(line.split())) for line in layout.splitlines()]
+    assert long_name in lines
+    assert lines.index(long_name) < next(i for i, line in enumerate(lines)
+                                         if line.startswith("đã thực hành"))
+    # Two shared pages in the file, not one per certificate.
+    shared = {page["/Resources"]["/XObject"][name].indirect_reference.idnum
+              for page in reader.pages for name in page["/Resources"]["/XObject"]
+              if name.startswith("/HueBackground")}
+    assert len(shared) == 2
+    subprocess.run([shutil.which("pdftoppm"), "-r", "72", "-gray", "-png",  # noqa: S603
+                    str(tmp_path / "mixed.pdf"), str(tmp_path / "at72")], check=True)
+    for number in range(1, 5):
+        scanned = subprocess.run([shutil.which("zbarimg"), "--raw", "-q",  # noqa: S603
+                                  str(tmp_path / f"at72-{number}.png")],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        assert scanned == f"https://hoc.hue.gov.vn/verify/7KQM-{number:04d}?s=p{number}"

@@ -1,7 +1,9 @@
 """Certificate PDFs: data in, bytes out, rendered by WeasyPrint from an HTML template.
 
-One template renders one certificate per A4 landscape page, so a ward's batch is one HTML
-document with page breaks (or a few, laid out at once on the machine's cores: pdf_writer).
+A certificate is two pages drawn one over the other: what the certificates of a batch share
+(print.html: headings, statement, competencies, signer), laid out once per distinct key, and
+its learner's own fields (fields.html: serial, name, birth date, QR, code, date), one page
+each in one document (or a few, laid out at once on the machine's cores: pdf_writer).
 """
 from __future__ import annotations
 
@@ -89,20 +91,58 @@ def qr_data_uri(url: str) -> tuple[str, float]:
     return "data:image/png;base64," + base64.b64encode(png).decode(), modules * QR_MODULE_MM
 
 
-def render_html(certificates: Sequence[PrintedCertificate], locale: str) -> str:
-    """The HTML of the document, one certificate per page, in `locale`."""
+def background_key(certificate: PrintedCertificate) -> tuple:
+    """What the shared page of a certificate shows: certificates with the same key share it."""
+    c = certificate
+    return (c.ward_name, c.framework_title, c.framework_version, c.profile_name, c.competencies,
+            c.official_name, c.signer_title, c.lookup_url, c.birth_date is not None)
+
+
+def name_size(name: str) -> str:
+    """The size class of a name: smaller when it would not fit the one line of its box.
+
+    The shared page keeps one line of 23 pt for the name, 248 mm wide. A Noto Serif Bold
+    letter of a Vietnamese name is at most 0.6 em on average (spaces and capitals counted), so
+    50 letters fit at 23 pt; a longer name gets a smaller size and, past 88, two lines.
+    """
+    for most, size in _NAME_SIZES:
+        if len(name) <= most:
+            return size
+    return " name--two-lines"
+
+
+_NAME_SIZES = ((50, ""), (58, " name--20"), (68, " name--17"), (88, " name--14"))
+
+
+def _page(certificate: PrintedCertificate, locale: str, background: int = 0,
+          qr: bool = True) -> dict:
+    page = {
+        "certificate": certificate,
+        "background": background,
+        "name_size": name_size(certificate.learner_name),
+        "dateline": place_and_date(certificate.issued_on, locale),
+        "birth_date": printed_date(certificate.birth_date, locale),
+    }
+    if qr:
+        page["qr"], page["qr_mm"] = qr_data_uri(certificate.verify_url)
+    return page
+
+
+def render_background_html(certificate: PrintedCertificate, locale: str) -> str:
+    """The page shared by the certificates of `certificate`'s key, its own fields hidden."""
     with force_locale(locale):
-        pages = []
-        for certificate in certificates:
-            qr, qr_mm = qr_data_uri(certificate.verify_url)
-            pages.append({
-                "certificate": certificate,
-                "qr": qr,
-                "qr_mm": qr_mm,
-                "dateline": place_and_date(certificate.issued_on, locale),
-                "birth_date": printed_date(certificate.birth_date, locale),
-            })
-        html = render_template("certificates/print.html", pages=pages, locale=locale)
+        html = render_template("certificates/print.html", locale=locale,
+                               pages=[_page(certificate, locale, qr=False)])
+    return _BETWEEN_TAGS.sub("><", html)
+
+
+def render_fields_html(certificates: Sequence[PrintedCertificate], backgrounds: Sequence[int],
+                       locale: str) -> str:
+    """The HTML of each certificate's own fields, a page each, over background `backgrounds[i]`."""
+    with force_locale(locale):
+        pages = [_page(certificate, locale, background)
+                 for certificate, background in zip(certificates, backgrounds, strict=True)]
+        html = render_template("certificates/fields.html", pages=pages, locale=locale)
     return _BETWEEN_TAGS.sub("><", html)
 
 
@@ -110,15 +150,22 @@ def render_pdf(certificates: Sequence[PrintedCertificate], locale: str = "vi",
                processes: int = 1) -> bytes:
     """A PDF with one certificate per A4 landscape page, in `locale` (Vietnamese by default).
 
-    With `processes` > 1 (0: one per core) a big batch is laid out in parts on that many
-    cores at once and joined (pdf_writer); each part's HTML is made here, with the app's
-    templates and catalogues.
+    What the certificates share (headings, statement, competencies, signer) is laid out once
+    per distinct key, a batch of one ward has one or two; each page lays out only its
+    learner's fields and is drawn over its shared page (pdf_writer). With `processes` > 1
+    (0: one per core) a big batch's fields are laid out in parts on that many cores at once.
     """
     if not certificates:
         raise ValueError("nothing to print")
+    keys: dict[tuple, int] = {}
+    backgrounds = [keys.setdefault(background_key(c), len(keys)) for c in certificates]
+    firsts: dict[int, PrintedCertificate] = {}
+    for certificate, index in zip(certificates, backgrounds, strict=True):
+        firsts.setdefault(index, certificate)
+    shared = [render_background_html(firsts[index], locale) for index in range(len(keys))]
     processes = processes or pdf_writer.usable_cores()
     bounds = pdf_writer.part_bounds(len(certificates), processes)
-    if len(bounds) == 1:
-        return pdf_writer.write_pdf(render_html(certificates, locale))
-    parts = (render_html(certificates[start:stop], locale) for start, stop in bounds)
-    return pdf_writer.write_pdf_in_parts(parts, processes)
+    parts = (render_fields_html(certificates[start:stop], backgrounds[start:stop], locale)
+             for start, stop in bounds)
+    return pdf_writer.write_document(shared, parts, backgrounds,
+                                     processes if len(bounds) > 1 else 1)
