@@ -320,6 +320,14 @@ def test_a_batch_of_two_wards_and_profiles_prints_each_page_over_its_own_shared_
                    certificate(3, "Lê Văn Ánh", "Phú Xuân", elderly),
                    certificate(4, "Hồ Thị Xuân Hương", "Thuận Hóa", trader)]
         pdf = render_pdf(printed, "vi")
+        # Printed again alone, a certificate reuses its ward's shared page, laid out once.
+        from hue_literacy.certificates import pdf_writer
+
+        reused = pdf_writer.write_background.cache_info().hits
+        again = flat(text_of(render_pdf([printed[2]], "vi"))[0])
+        assert pdf_writer.write_background.cache_info().hits == reused + 1
+        assert "Lê Văn Ánh" in again and "HUE-TEST-2026-000003" in again
+        assert "UBND PHƯỜNG PHÚ XUÂN" in again and "HUE-0" not in again
     (tmp_path / "mixed.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 4

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import render_template
@@ -28,6 +28,7 @@ QR_ERROR_CORRECTION = "Q"
 # The template's indentation between tags: WeasyPrint would make (and then drop) a box for
 # each run of it, a few per cent of a page's layout. Text never holds a raw "<" (escaped).
 _BETWEEN_TAGS = re.compile(r">\s+<")
+_SAMPLE_DAY = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,18 @@ def _page(certificate: PrintedCertificate, locale: str, background: int = 0,
 
 
 def render_background_html(certificate: PrintedCertificate, locale: str) -> str:
-    """The page shared by the certificates of `certificate`'s key, its own fields hidden."""
+    """The page shared by the certificates of `certificate`'s key, its own fields hidden.
+
+    The hidden slots hold the same sample text for every learner (one line each, as theirs),
+    so the HTML depends on the key alone and pdf_writer reuses the laid-out page: printing
+    certificates one by one, each lays out only its fields after the ward's first.
+    """
+    sample = replace(certificate, serial="HUE-0", code="0", learner_name="", verify_url="",
+                     issued_on=_SAMPLE_DAY, revoked=False,
+                     birth_date=_SAMPLE_DAY if certificate.birth_date else None)
     with force_locale(locale):
         html = render_template("certificates/print.html", locale=locale,
-                               pages=[_page(certificate, locale, qr=False)])
+                               pages=[_page(sample, locale, qr=False)])
     return _BETWEEN_TAGS.sub("><", html)
 
 

@@ -13,6 +13,7 @@ Each part embeds its own subset of the fonts (a few dozen KB), not one per page.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import itertools
@@ -72,8 +73,12 @@ def write_pdf(html: str, slots_css: str = "") -> bytes:
             font_config=fonts)
 
 
+@functools.lru_cache(maxsize=16)  # a few wards' pages of about 30 KB each
 def write_background(html: str) -> tuple[bytes, Slots]:
-    """The PDF of a shared page and where its slots are: each data-slot's margin box."""
+    """The PDF of a shared page and where its slots are: each data-slot's margin box.
+
+    Kept for the next certificate of the same ward and profile (the HTML is the same).
+    """
     from weasyprint import HTML
 
     stylesheet, _fields, fonts = _stylesheets()
