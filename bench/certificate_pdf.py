@@ -26,9 +26,10 @@ is laid out and drawn whole.
 So now (pdf_writer) the page a batch shares is laid out once per distinct key (ward,
 profile, signer...: one here) and each page lays out only its learner's fields, drawn over
 it by pypdf as one form XObject that every page references. Interleaved runs of this bench,
-500 pages, load 9-15 on the 2 cores, 2026-12-01: before 50.9 s CPU (102 ms a page, 328 s
-wall), 2.5 MiB; after 17.3-21.9 s CPU (35-44 ms a page, 49-171 s wall: the machine was
-shared about five ways), 1.7 MiB. In one process (perf_counter pieces, load 15): the shared
+500 pages, load 3-15 on the 2 cores, 2026-12-01: before 50.9 s CPU (102 ms a page, 328 s
+wall at load 12), 2.5 MiB; after 15.7-21.9 s CPU (31-44 ms a page; 23 s wall at load 3-5,
+49-171 s at 9-15), 1.7 MiB. One certificate: 0.19 s CPU before, 0.09 s after (its ward's
+shared page is kept from the one before). In one process (perf_counter pieces, load 15): the shared
 page 96-122 ms once; a fields page 16-19 ms in WeasyPrint, its HTML and QR 2.4-3.4 ms,
 joining and drawing the shared page under it 1-2 ms (pypdf's merge_page instead: 78 ms a
 page, parsing and copying the shared page's text into each page, and a file 3 times the
