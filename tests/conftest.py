@@ -71,7 +71,10 @@ def empty_all_tables() -> None:
 def _shared_app(_schema, database_url):
     """One app for every test that takes it as configured: building one costs about 0.1 s
     (blueprints, URL rules compiled) and each database's suite has about a thousand tests."""
-    return make_app(database_url)
+    app = make_app(database_url)
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # its pooled connections closed before the session ends
 
 
 @pytest.fixture
