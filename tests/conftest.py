@@ -90,18 +90,11 @@ def app(_schema, _shared_app, database_url, app_config):
     empty tables, the wards seeded; what a test changes on the shared app (config, extensions,
     a wrapped WSGI app) is put back afterwards."""
     if app_config:
-        yield from _own_app(make_app(database_url, **app_config))
+        yield from _over_empty_tables(make_app(database_url, **app_config))
         return
     app = _shared_app
     config, extensions, wsgi_app = dict(app.config), dict(app.extensions), app.wsgi_app
-    with app.app_context():
-        empty_all_tables()
-        seed_wards()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_all_tables()
+    yield from _over_empty_tables(app, dispose=False)
     app.config.clear()
     app.config.update(config)
     app.extensions.clear()
@@ -113,10 +106,11 @@ def app(_schema, _shared_app, database_url, app_config):
 def fresh_app(_schema, database_url):
     """An app of its own, for a test that adds routes (Flask refuses them once an app has
     answered a request)."""
-    yield from _own_app(make_app(database_url))
+    yield from _over_empty_tables(make_app(database_url))
 
 
-def _own_app(app):
+def _over_empty_tables(app, dispose: bool = True):
+    """Empty tables with the wards seeded for the test; empty again afterwards."""
     with app.app_context():
         empty_all_tables()
         seed_wards()
@@ -125,7 +119,8 @@ def _own_app(app):
     with app.app_context():
         db.session.remove()
         empty_all_tables()
-        db.engine.dispose()
+        if dispose:
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -101,17 +101,9 @@ class VisitForm(OpForm):
     )
 
 
-class EditMemberForm(OpForm):
+class EditMemberForm(MemberForm):
     """One member's details; each member's copy on a page has its own field ids."""
 
-    full_name = StringField(
-        _l("Full name"),
-        validators=[InputRequired(_l("Please write the person's full name.")),
-                    Length(max=NAME_MAX)],
-        render_kw={"autocomplete": "off"},
-    )
-    role = SelectField(_l("Role in the family"), choices=_role_choices)
-    phone = StringField(_l("Phone number (optional)"), render_kw=PHONE_FIELD)
     member = HiddenField()
     # The values the form was opened with: the server changes a field only if it still has
     # this value (another phone may have changed it meanwhile).
