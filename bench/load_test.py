@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -76,11 +77,33 @@ def stored_event_ids(app) -> tuple[int, set[str]]:
     return rows, ids
 
 
+def children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (Locust, once it has ended)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postgres_pid(url: str) -> int | None:
+    """The benches' PostgreSQL server's main process (its backends are its children)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        folder = conn.scalar(text("SHOW data_directory"))
+    engine.dispose()
+    try:
+        return int((Path(folder) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--max-requests", type=int, default=30_000)
+    parser.add_argument("--spawn-rate", type=float, default=None,
+                        help="phones starting each second (default: all within 10 s)")
     args = parser.parse_args()
 
     url = database_urls(PG_DATABASE, "postgresql")["postgresql"]
@@ -96,16 +119,22 @@ def main() -> None:
                   log=folder / "gunicorn.log") as base:
         assert base.startswith("http://127.0.0.1:"), base  # loopback only
         cpu_before = server_cpu_seconds(pids[0])
+        postgres = postgres_pid(url)
+        postgres_before = server_cpu_seconds(postgres) if postgres else 0.0
+        locust_before = children_cpu_seconds()
+        spawn_rate = args.spawn_rate or max(1, args.users // 10)
         with open(folder / "locust.log", "w", encoding="utf-8") as log:
             subprocess.run(  # noqa: S603
                 [locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                 "--users", str(args.users), "--spawn-rate", str(max(1, args.users // 10)),
+                 "--users", str(args.users), "--spawn-rate", str(spawn_rate),
                  "--run-time", f"{args.seconds}s", "--stop-timeout", "30", "--host", base,
                  "--csv", str(folder / "load"), "--only-summary", "--loglevel", "WARNING",
                  "--exit-code-on-error", "0"],
                 cwd=ROOT, env=env, check=True, timeout=args.seconds + 600, stdout=log,
                 stderr=subprocess.STDOUT)
         server_cpu = server_cpu_seconds(pids[0]) - cpu_before
+        postgres_cpu = server_cpu_seconds(postgres) - postgres_before if postgres else 0.0
+        locust_cpu = children_cpu_seconds() - locust_before
     with open(folder / "load_stats.csv", newline="", encoding="utf-8") as stats_file:
         stats = list(csv.DictReader(stats_file))
     routes = [row for row in stats if row["Name"] != "Aggregated"]
@@ -155,6 +184,8 @@ def main() -> None:
     print(f"at the phones' pace ({args.users / 2:.0f} requests/s) the server needs "
           f"{cores_needed:.1f} cores at {cpu_ms:.1f} ms CPU a request; this machine has "
           f"{os.cpu_count()} (Locust and PostgreSQL share them)")
+    print(f"CPU meanwhile: server {server_cpu:.1f} s, PostgreSQL {postgres_cpu:.1f} s, "
+          f"Locust {locust_cpu:.1f} s, over {args.seconds} s on {os.cpu_count()} cores")
     result(f"load test: {args.users} phones for {args.seconds} s (gunicorn, PostgreSQL)",
            f"p95 <= {GOAL_MS} ms every route, 0 errors",
            f"worst p95 {worst['95%']} ms ({worst['Name']}), {errors} errors",

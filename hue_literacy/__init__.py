@@ -74,7 +74,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from hue_literacy import static_files
+    from hue_literacy import page_cache, static_files
     from hue_literacy.accounts import views as accounts
     from hue_literacy.certificates import check_views as certificate_checks
     from hue_literacy.certificates import views as certificates
@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from hue_literacy.wards import views as wards
 
     static_files.init_app(app)
+    page_cache.init_app(app)
     accounts.init_app(app)
     households.init_app(app)
     households_api.init_app(app)

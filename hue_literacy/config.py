@@ -41,14 +41,17 @@ class Config:
     SIGNIN_MAX_FAILURES_PER_PHONE = 5
     SIGNIN_MAX_FAILURES_PER_ADDRESS = 30
     # A learner's PIN has only 10,000 to 1,000,000 values: whoever holds the database finds it
-    # with any hash (scrypt at 16 MB: about 17 CPU hours for a 6-digit PIN, this PBKDF2: about
-    # 2), while the limits above are what stop guessing on the server (5 tries per 15 minutes
-    # is weeks for a 4-digit PIN). So PINs get PBKDF2-SHA256 at 20,000 rounds: about 6 ms and
-    # no memory of its own, where scrypt took 60 ms and 16 MB per check (30 learners signing
-    # in at once on a ward PC: 250 MB more and a queue of seconds). PINs hashed with an
-    # earlier method still verify and are hashed again with this one at the next sign-in.
+    # with any hash that a ward PC can afford (scrypt at 16 MB: about 17 CPU hours for a
+    # 6-digit PIN and 10 minutes for a 4-digit one; PBKDF2 at 20,000 rounds: 2.4 hours and
+    # 85 s), so no hash protects a PIN whose database leaked: the database and its backups
+    # must be kept safe. What stops guessing is the limits above (5 tries per 15 minutes per
+    # phone is weeks for a 4-digit PIN). So PINs get PBKDF2-SHA256 at 5,000 rounds: about 2 ms
+    # and no memory of its own (a salt each, so every PIN must be searched for alone). 20,000
+    # rounds were 8.5 ms, two fifths of a sign-in's CPU, and scrypt took 60 ms and 16 MB a
+    # check; 30 learners sign in at once on a ward PC (bench/class_day.py). PINs hashed with
+    # an earlier method still verify and are hashed again with this one at the next sign-in.
     # Staff passwords keep werkzeug's full scrypt (PASSWORD_HASH_METHOD unset).
-    PIN_HASH_METHOD = "pbkdf2:sha256:20000"  # noqa: S105 - a method name, not a secret
+    PIN_HASH_METHOD = "pbkdf2:sha256:5000"  # noqa: S105 - a method name, not a secret
     # Behind a reverse proxy set HUE_TRUSTED_PROXIES=1 so the client's address is used.
     TRUSTED_PROXIES = 0
     # Public address printed in certificate QR codes (e.g. https://hocso.hue.gov.vn); without it

@@ -23,16 +23,22 @@ def file_hash(path: Path) -> str:
 def asset_url(filename: str) -> str:
     """URL of a static file with a hash of its content, so phones can cache it for a year.
 
-    Worked out once per file in a request: the catalogue draws 50 icons of one sprite, and
-    each stat and url_for was about a quarter of the page's CPU.
+    Worked out once per file and address prefix, and kept while the server runs: files do
+    not change under a running server (an upgrade restarts it). Pages draw up to 50 icons of
+    one sprite and a dozen files, and each stat and url_for was about a quarter of the
+    catalogue's CPU. While debugging, worked out again on every request (files are edited).
     """
     if not has_request_context():
         return _asset_url(filename)
-    current = request._get_current_object()  # noqa: SLF001 - the request's own object
-    known = current.__dict__.setdefault("hue_asset_urls", {})
-    if filename not in known:
-        known[filename] = _asset_url(filename)
-    return known[filename]
+    if current_app.debug:
+        current = request._get_current_object()  # noqa: SLF001 - the request's own object
+        known = current.__dict__.setdefault("hue_asset_urls", {})
+    else:
+        known = current_app.extensions.setdefault("hue_asset_urls", {})
+    key = (request.script_root, filename)
+    if key not in known:
+        known[key] = _asset_url(filename)
+    return known[key]
 
 
 def _asset_url(filename: str) -> str:

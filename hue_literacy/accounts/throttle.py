@@ -59,17 +59,16 @@ def begin_attempt(
     """
     now = now or utcnow()
     keys = _live_keys(policy, phone, address)
-    with db.engine.connect() as conn:
+    with db.engine.connect() as conn:  # three statements and a commit: every sign-in pays them
         if conn.dialect.name == "postgresql":
-            for key, _limit in sorted(keys):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:id)"),
-                             {"id": zlib.crc32(key.encode())})
-        row_ids = [
-            conn.execute(insert(SignInFailure).values(key=key, created_at=now))
-            .inserted_primary_key[0]
-            for key, _limit in keys
-        ]
-        if all(_count(conn, key, now - policy.window) <= limit for key, limit in keys):
+            ids = sorted(zlib.crc32(key.encode()) for key, _limit in keys)
+            conn.execute(text("SELECT " + ", ".join(
+                f"pg_advisory_xact_lock(:id{index})" for index in range(len(ids)))),
+                {f"id{index}": lock for index, lock in enumerate(ids)})
+        row_ids = list(conn.scalars(insert(SignInFailure).returning(SignInFailure.id),
+                                    [{"key": key, "created_at": now} for key, _limit in keys]))
+        counts = _counts(conn, [key for key, _limit in keys], now - policy.window)
+        if all(counts.get(key, 0) <= limit for key, limit in keys):
             conn.commit()
             return Attempt(allowed=True, row_ids=row_ids)
         conn.execute(delete(SignInFailure).where(SignInFailure.id.in_(row_ids)))
@@ -79,18 +78,23 @@ def begin_attempt(
 
 
 def forget_attempt(attempt: Attempt, phone: str | None = None) -> None:
-    """Uncount an allowed attempt that was right; with `phone`, forget that phone's failures."""
-    with db.engine.begin() as conn:
-        conn.execute(delete(SignInFailure).where(SignInFailure.id.in_(attempt.row_ids)))
-        if phone:
-            conn.execute(delete(SignInFailure).where(SignInFailure.key == f"phone:{phone}"))
+    """Uncount an allowed attempt that was right; with `phone`, forget that phone's failures.
+
+    In the request's own transaction (committed with the sign-in): should the request fail
+    after this, the attempt stays counted as a failure, which only errs on the safe side.
+    """
+    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(attempt.row_ids)))
+    if phone:
+        db.session.execute(delete(SignInFailure).where(SignInFailure.key == f"phone:{phone}"))
 
 
-def _count(conn, key: str, since: datetime) -> int:
-    return conn.scalar(
-        select(func.count()).select_from(SignInFailure)
-        .where(SignInFailure.key == key, SignInFailure.created_at > since)
-    ) or 0
+def _counts(conn, keys: list[str], since: datetime) -> dict[str, int]:
+    """Failures inside the window, per key (one query for all the keys)."""
+    return dict(conn.execute(
+        select(SignInFailure.key, func.count()).where(
+            SignInFailure.key.in_(keys), SignInFailure.created_at > since)
+        .group_by(SignInFailure.key)
+    ).all())
 
 
 def seconds_to_wait(

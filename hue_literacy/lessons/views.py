@@ -1,7 +1,8 @@
 """The catalogue, the lesson player, practice QR images and the practice landing page.
 
 Catalogue and player pages are the same for every visitor (no user data, no form token), so
-the service worker can cache them; the page's JavaScript asks /api/v1/session who is signed in.
+the service worker can cache them and the server draws each once (page_cache); the page's
+JavaScript asks /api/v1/session who is signed in.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from hue_literacy.content.model import Lesson, OrderStep, ScanStep
 from hue_literacy.content.release import REFERENCE_LANG
 from hue_literacy.content.speech import step_speech_text
 from hue_literacy.lessons import services
+from hue_literacy.page_cache import same_for_everyone
 from hue_literacy.qr import qr_svg
 from hue_literacy.static_files import send_buffered
 
@@ -76,19 +78,24 @@ def catalogue(lang: str):
     _check_lang(lang)
     content = inputs.release()
     with force_locale(lang):
-        return render_template(
+        return same_for_everyone(("catalogue", lang), lambda: render_template(
             "lessons/catalogue.html",
             lang=lang,
             areas=services.catalogue(content, lang),
             paths=services.group_paths(content, lang),
             alternates=_alternates(".catalogue"),
             competencies=lambda lesson: services.competency_names(content.framework, lesson, lang),
-        )
+        ))
 
 
 @bp.get("/learn/<lang>/<lesson_id>")
 def player(lang: str, lesson_id: str):
     lesson = _lesson_or_404(lang, lesson_id)
+    with force_locale(lang):
+        return same_for_everyone(("player", lang, lesson.id), lambda: _draw_player(lang, lesson))
+
+
+def _draw_player(lang: str, lesson: Lesson) -> str:
     content = inputs.release()
     orders = {
         step.id: services.shuffled_items(lesson.id, step)
@@ -103,22 +110,21 @@ def player(lang: str, lesson_id: str):
         for step in lesson.steps
         if isinstance(step, ScanStep)
     }
-    with force_locale(lang):
-        return render_template(
-            "lessons/player.html",
-            lang=lang,
-            lesson=lesson,
-            area_name=services.area_name(content.framework, lesson, lang),
-            alternates=_alternates(".player", lesson_id=lesson.id),
-            next_lesson=content.lesson(lang, lesson.next) if lesson.next else None,
-            orders=orders,
-            scans=scans,
-            rows=services.screen_rows,
-            media_url=lambda name: url_for(".media", lang=lang, filename=name),
-            voice=VOICES.get(lang, "vi-VN"),
-            speech_text=lambda step: step_speech_text(step, lang),
-            strings=_player_strings(),
-        )
+    return render_template(
+        "lessons/player.html",
+        lang=lang,
+        lesson=lesson,
+        area_name=services.area_name(content.framework, lesson, lang),
+        alternates=_alternates(".player", lesson_id=lesson.id),
+        next_lesson=content.lesson(lang, lesson.next) if lesson.next else None,
+        orders=orders,
+        scans=scans,
+        rows=services.screen_rows,
+        media_url=lambda name: url_for(".media", lang=lang, filename=name),
+        voice=VOICES.get(lang, "vi-VN"),
+        speech_text=lambda step: step_speech_text(step, lang),
+        strings=_player_strings(),
+    )
 
 
 def _player_strings() -> dict[str, str]:

@@ -19,6 +19,7 @@ from hue_literacy.access import Role, require_learner_access, role_required
 from hue_literacy.accounts.models import User
 from hue_literacy.content.framework import localised
 from hue_literacy.extensions import db
+from hue_literacy.page_cache import same_for_everyone
 from hue_literacy.progress import services
 from hue_literacy.progress.labels import (
     STATUS_ICONS,
@@ -115,7 +116,7 @@ def saved_copy(lang: str):
         abort(404)
     content = inputs.release()
     with force_locale(lang):
-        return render_template(
+        return same_for_everyone(("my-progress", lang), lambda: render_template(
             "progress/saved.html",
             lang=lang,
             areas=[(area, localised(area.name, lang),
@@ -126,4 +127,4 @@ def saved_copy(lang: str):
                         for code in current_app.config["LANGUAGES"]},
             status_labels={key: str(label) for key, label in STATUS_LABELS.items()},
             strings=saved_strings(),
-        )
+        ))
