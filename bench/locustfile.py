@@ -17,7 +17,7 @@ import uuid
 from datetime import UTC, datetime
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 PHONES = open(os.environ["HUE_LOAD_PHONES"]).read().split()  # noqa: SIM115
 PIN = os.environ["HUE_LOAD_PIN"]
@@ -52,8 +52,12 @@ def _record(line: dict) -> None:
     _sent.flush()
 
 
-class Phone(HttpUser):
-    """A learner's phone: sign in once, then lessons and syncs, a few seconds apart."""
+class Phone(FastHttpUser):
+    """A learner's phone: sign in once, then lessons and syncs, a few seconds apart.
+
+    FastHttpUser (geventhttpclient) rather than HttpUser (requests): Locust shares the
+    server's two cores here, and requests' client spent about a third of a core on 100
+    requests a second that the server could not use."""
 
     wait_time = between(1, 3)
 

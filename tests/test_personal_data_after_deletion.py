@@ -92,7 +92,7 @@ def staff_and_learner(app):
 
 
 PERSONAL_PAGES = {
-    "learner": ["/", "/me/data", "/me/data.json", "/me/delete", "/progress/", "/learn/vi/",
+    "learner": ["/", "/me/data", "/me/data.json", "/me/delete", "/progress/",
                 "/certificates/", "/api/v1/session"],
     "ambassador": ["/", "/learners/", "/learners/{learner}", "/learners/{learner}/card",
                    "/learners/{learner}/data.json", "/households/", "/households/export.csv",
@@ -124,3 +124,6 @@ def test_public_files_stay_cacheable(client, staff_and_learner, auth):
     css = client.get("/static/css/app.css")
     assert "no-store" not in css.headers.get("Cache-Control", "")
     assert "max-age" in css.headers["Cache-Control"]
+    # Lesson pages hold nothing of the visitor (test_page_cache.py): kept, asked again.
+    for path in ("/learn/vi/", "/learn/vi/safe-otp-never-share", "/learn/en/my-progress"):
+        assert client.get(path).headers["Cache-Control"] == "no-cache", path
