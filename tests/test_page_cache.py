@@ -46,12 +46,26 @@ def test_a_phone_that_has_the_page_gets_304_without_the_body(client, kept):
     assert other.status_code == 200 and other.get_data() == first.get_data()
 
 
-def test_a_compressed_page_is_also_answered_304_when_unchanged(client, kept):
-    headers = {"Accept-Encoding": "br"}
-    first = client.get("/learn/vi/", headers=headers)
-    assert first.headers["Content-Encoding"] == "br"
-    again = client.get("/learn/vi/", headers={**headers, "If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304
+@pytest.mark.parametrize(("asked", "encoding"), [
+    ("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("", None)])
+def test_a_kept_page_comes_compressed_as_the_phone_asks_and_304_when_unchanged(
+        client, kept, asked, encoding):
+    import gzip
+
+    import brotli
+
+    plain = client.get("/learn/vi/").get_data()
+    first = client.get("/learn/vi/", headers={"Accept-Encoding": asked})
+    assert first.headers.get("Content-Encoding") == encoding
+    assert "Accept-Encoding" in first.headers["Vary"]
+    body = first.get_data()
+    unpack = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[encoding]
+    assert unpack(body) == plain
+    if encoding:
+        assert len(body) < len(plain) / 3  # what a phone on 3G pays for
+    again = client.get("/learn/vi/", headers={"Accept-Encoding": asked,
+                                              "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
 
 
 def test_staff_learners_and_guests_get_the_same_page_without_the_server_asking_who(
@@ -114,5 +128,5 @@ def test_the_cache_keeps_a_bounded_number_of_pages_the_least_used_going_first():
     cache.get_or_draw("a", lambda: "never drawn again")
     cache.get_or_draw("c", lambda: "C")  # "b" was used least recently
     assert len(cache) == 2
-    assert cache.get_or_draw("a", lambda: "A2")[0] == b"A"
-    assert cache.get_or_draw("b", lambda: "B2")[0] == b"B2"
+    assert cache.get_or_draw("a", lambda: "A2").body == b"A"
+    assert cache.get_or_draw("b", lambda: "B2").body == b"B2"

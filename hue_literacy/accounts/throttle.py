@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, or_, select, text
 
 from hue_literacy.accounts.models import SignInFailure
 from hue_literacy.clock import as_utc
@@ -83,9 +83,12 @@ def forget_attempt(attempt: Attempt, phone: str | None = None) -> None:
     In the request's own transaction (committed with the sign-in): should the request fail
     after this, the attempt stays counted as a failure, which only errs on the safe side.
     """
-    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(attempt.row_ids)))
-    if phone:
-        db.session.execute(delete(SignInFailure).where(SignInFailure.key == f"phone:{phone}"))
+    counted = SignInFailure.id.in_(attempt.row_ids)
+    db.session.execute(
+        delete(SignInFailure).where(or_(counted, SignInFailure.key == f"phone:{phone}")
+                                    if phone else counted),
+        execution_options={"synchronize_session": False},  # no such rows in the session
+    )
 
 
 def _counts(conn, keys: list[str], since: datetime) -> dict[str, int]:
