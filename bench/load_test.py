@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,22 @@ def postgres_pid(url: str) -> int | None:
         return None
 
 
+def print_phases(times_file: Path, starting_s: float) -> None:
+    """p95 while the phones were starting (each signs in first) and once all had started."""
+
+    rows = [line.split(" ", 2) for line in times_file.read_text().splitlines()]
+    if not rows:
+        return
+    first = min(float(start) for start, _ms, _name in rows)
+    for phase, inside in ((f"while phones started (first {starting_s:.0f} s)", True),
+                          ("once all had started", False)):
+        ms = [float(ms) for start, ms, _name in rows
+              if (float(start) - first < starting_s) == inside]
+        if len(ms) > 1:
+            print(f"  {phase}: {len(ms)} requests, p50 {statistics.median(ms):.0f} ms, "
+                  f"p95 {statistics.quantiles(ms, n=20)[-1]:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -112,6 +129,7 @@ def main() -> None:
     (folder / "phones.txt").write_text("\n".join(seed(app, args.users)))
     env = dict(os.environ, HUE_LOAD_PHONES=str(folder / "phones.txt"), HUE_LOAD_PIN=PIN,
                HUE_LOAD_LESSONS=lessons_setting(), HUE_LOAD_SENT=str(folder / "sent.jsonl"),
+               HUE_LOAD_TIMES=str(folder / "times.txt"),
                HUE_LOAD_MAX_REQUESTS=str(args.max_requests))
     locust = str(Path(sys.executable).parent / "locust")
     pids: list[int] = []
@@ -147,6 +165,7 @@ def main() -> None:
         print(f"{row['Name']:<{width}} {row['Request Count']:>9} "
               f"{float(row['Requests/s']):7.1f} {row['50%']:>7} {row['95%']:>7} "
               f"{row['Failure Count']:>6}")
+    print_phases(folder / "times.txt", args.users / spawn_rate)
     errors = int(total["Failure Count"])
     requests = int(total["Request Count"])
     print(f"server CPU {server_cpu:.1f} s for {requests} requests "

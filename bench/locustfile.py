@@ -3,7 +3,8 @@
 Run by bench/load_test.py (which seeds the learners, starts gunicorn and checks the database
 afterwards); its settings come from the environment: HUE_LOAD_PHONES (file, one phone number
 a line), HUE_LOAD_PIN, HUE_LOAD_LESSONS (lesson, version, step; comma-separated triples
-joined by ";"), HUE_LOAD_SENT (file each batch's event ids and answer are written to) and
+joined by ";"), HUE_LOAD_SENT (file each batch's event ids and answer are written to),
+HUE_LOAD_TIMES (file each request's start, milliseconds and route are written to) and
 HUE_LOAD_MAX_REQUESTS (Locust stops after that many requests, whatever the time).
 """
 from __future__ import annotations
@@ -28,11 +29,14 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 _numbers = itertools.count()
 _sent = open(os.environ["HUE_LOAD_SENT"], "a", encoding="utf-8")  # noqa: SIM115
+_times = open(os.environ["HUE_LOAD_TIMES"], "a", encoding="utf-8")  # noqa: SIM115
 _requests = itertools.count(1)
 
 
 @events.request.add_listener
-def _stop_at_the_request_limit(**_kwargs) -> None:
+def _stop_at_the_request_limit(name: str = "", response_time: float = 0,
+                               start_time: float = 0, **_kwargs) -> None:
+    _times.write(f"{start_time:.3f} {response_time:.1f} {name}\n")
     if next(_requests) == MAX_REQUESTS and _environment and _environment.runner:
         gevent.spawn(_environment.runner.quit)  # not from inside the phone's own greenlet
 
