@@ -130,3 +130,16 @@ def test_the_cache_keeps_a_bounded_number_of_pages_the_least_used_going_first():
     assert len(cache) == 2
     assert cache.get_or_draw("a", lambda: "A2").body == b"A"
     assert cache.get_or_draw("b", lambda: "B2").body == b"B2"
+
+
+def test_a_page_first_drawn_for_staff_is_the_page_a_guest_would_get(app, client, auth, kept):
+    """Whoever asks first, the kept page is the same: nothing of them is drawn into it."""
+    with app.app_context():
+        staff = AmbassadorFactory()
+        db.session.commit()
+    url = "/learn/en/safe-otp-never-share"
+    auth.as_user(staff)
+    for_staff = client.get(url).get_data()
+    app.extensions["hue_page_cache"].clear()
+    guest = app.test_client().get(url).get_data()
+    assert len(kept) == 2 and for_staff == guest
