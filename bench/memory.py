@@ -25,8 +25,12 @@ PAGES = ["/", "/learn/vi/", "/learn/vi/pay-read-vietqr", "/offline/vi/precache.j
 
 
 def tree(pid: int) -> list[int]:
-    """The process and its children (gunicorn's workers)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    """The process and its children (gunicorn's workers; PostgreSQL's backends, which may
+    end while they are listed: those are left out)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
     return [pid] + [pid for child in children for pid in tree(int(child))]
 
 
@@ -34,7 +38,10 @@ def server_cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by the server's master and workers."""
     ticks = 0
     for member in tree(pid):
-        fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        except OSError:  # ended meanwhile
+            continue
         ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
