@@ -38,8 +38,9 @@ def result(figure: str, goal: str, measured: str, ok: bool | None, cpu: str = ""
 
 
 def bench_pg_env() -> dict[str, str]:
-    """Environment for scripts/test-postgres.sh to run the benches' server, not the tests'."""
-    env = dict(os.environ, HUE_TEST_PG_PORT=BENCH_PG_PORT)
+    """Environment for scripts/test-postgres.sh to run the benches' server, not the tests',
+    on a folder kept between runs (its databases stay: bench/city.py's takes minutes)."""
+    env = dict(os.environ, HUE_TEST_PG_PORT=BENCH_PG_PORT, HUE_PG_KEEP_DATA="1")
     env.pop("HUE_TEST_PG_DATA", None)  # the script's own folder for that port
     return env
 
