@@ -159,11 +159,14 @@ def mastered_of_many_cached(learners: Sequence, release) -> dict[int, set[str]]:
     since they were last judged (the caller commits the refreshed judgements)."""
     ids = [learner.id for learner in learners]
     stamps = _stamps(ids, release)
-    cached = {row.learner_id: row for row in db.session.scalars(
-        select(MasteryCache).where(MasteryCache.learner_id.in_(ids)))} if ids else {}
+    # Plain columns, not MasteryCache objects: a list reads thousands (the objects were a
+    # tenth of the official's certificates page).
+    cached = {learner_id: (stamp, mastered) for learner_id, stamp, mastered in db.session.execute(
+        select(MasteryCache.learner_id, MasteryCache.stamp, MasteryCache.mastered_ids)
+        .where(MasteryCache.learner_id.in_(ids)))} if ids else {}
     stale = [learner for learner in learners
-             if learner.id not in cached or cached[learner.id].stamp != stamps[learner.id]]
-    found = {learner_id: set(row.mastered_ids or ()) for learner_id, row in cached.items()}
+             if learner.id not in cached or cached[learner.id][0] != stamps[learner.id]]
+    found = {learner_id: set(mastered or ()) for learner_id, (_stamp, mastered) in cached.items()}
     if stale:
         fresh = mastered_of_many(stale, release)
         now = datetime.now(UTC)
