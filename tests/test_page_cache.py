@@ -143,3 +143,20 @@ def test_a_page_first_drawn_for_staff_is_the_page_a_guest_would_get(app, client,
     app.extensions["hue_page_cache"].clear()
     guest = app.test_client().get(url).get_data()
     assert len(kept) == 2 and for_staff == guest
+
+
+def test_a_warmed_server_has_every_template_ready_and_keeps_no_page_drawn_for_itself(
+        fresh_app):
+    """gunicorn's master warms the app before forking (wsgi.py): the workers then start with
+    every template compiled, and with no page drawn for the address the master used."""
+    from hue_literacy.warm import warm_up
+
+    warm_up(fresh_app)
+    env = fresh_app.jinja_env
+    compiled = {name for _loader, name in env.cache}
+    assert set(env.list_templates(filter_func=lambda name: name.endswith(".html"))) <= compiled
+    assert len(fresh_app.extensions["hue_page_cache"]) == 0
+    client = fresh_app.test_client()
+    assert client.get("/sign-in").status_code == 200
+    assert client.get("/learn/vi/safe-otp-never-share").status_code == 200
+    assert client.get("/learn/en/").status_code == 200
