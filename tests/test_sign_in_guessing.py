@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hue_literacy.accounts import services
+from hue_literacy.accounts import services, throttle
 from hue_literacy.config import Config
 from hue_literacy.extensions import db
 from tests.conftest import make_app
@@ -174,3 +176,30 @@ def test_a_right_pin_after_a_few_wrong_ones_still_signs_in(app, client, learner_
     for _ in range(4):  # the phone's count started again
         assert client.post("/sign-in", data={"phone": learner_phone, "pin": "9999"}
                            ).status_code == 200
+
+
+def test_on_postgresql_an_attempt_waits_while_another_counts_the_same_phone(app, learner_phone):
+    """The parallel tests above cannot reach inside the one statement that counts and writes;
+    on PostgreSQL what keeps two attempts from both counting "under the limit" is the key's
+    lock, taken before that statement in the same transaction."""
+    policy = throttle.ThrottlePolicy(window=timedelta(minutes=15), max_per_phone=5,
+                                     max_per_address=30)
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite lets one writer in at a time; PostgreSQL needs the lock")
+        done = threading.Event()
+
+        def attempt() -> None:
+            with app.app_context():
+                throttle.begin_attempt(policy, learner_phone, None)
+            done.set()
+
+        with db.engine.connect() as holder:
+            holder.execute(text("SELECT pg_advisory_xact_lock(:id)"),
+                           {"id": throttle.lock_id(f"phone:{learner_phone}")})
+            waiting = threading.Thread(target=attempt)
+            waiting.start()
+            assert not done.wait(1), "the attempt counted while another held the phone's lock"
+            holder.rollback()
+        assert done.wait(60)
+        waiting.join()
