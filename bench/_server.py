@@ -6,6 +6,7 @@ import http.cookiejar
 import json
 import os
 import re
+import runpy
 import socket
 import subprocess
 import sys
@@ -162,6 +163,12 @@ def report_pages(title: str, results: dict[str, dict[str, tuple[float, float]]],
             result(f"{title}: {label} ({name})", f"<= {goal_ms:.0f} ms",
                    f"{median:.0f} ms (p95 {high:.0f})", ok,
                    "" if cpu is None else f"{cpu:.0f} ms", note)
+
+
+def deployed_settings() -> tuple[int, int]:
+    """Workers and threads as `make run` and the city's server run them (gunicorn.conf.py)."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return settings["workers"], settings["threads"]
 
 
 @contextlib.contextmanager

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import runpy
 import statistics
 import tempfile
 import threading
@@ -30,7 +29,15 @@ import time
 import urllib.parse
 from datetime import UTC, datetime
 
-from _server import ROOT, Phone, gunicorn, make_app, reset_database, result, signed_in_client
+from _server import (
+    Phone,
+    deployed_settings,
+    gunicorn,
+    make_app,
+    reset_database,
+    result,
+    signed_in_client,
+)
 from memory import memory_mb, server_cpu_seconds
 
 LEARNERS = 30
@@ -163,10 +170,10 @@ def run(workers: int, threads: int) -> dict:
 
 
 def main() -> None:
-    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # what `make run` uses
+    workers, threads = deployed_settings()  # what `make run` uses
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=settings["workers"])
-    parser.add_argument("--threads", type=int, default=settings["threads"])
+    parser.add_argument("--workers", type=int, default=workers)
+    parser.add_argument("--threads", type=int, default=threads)
     parser.add_argument("--runs", type=int, default=3, help="class days (median)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _server import Phone, gunicorn, result  # noqa: E402
+from _server import Phone, deployed_settings, gunicorn, result  # noqa: E402
 
 GOAL_MB = 100
 PAGES = ["/", "/learn/vi/", "/learn/vi/pay-read-vietqr", "/offline/vi/precache.json",
@@ -71,7 +71,8 @@ def main() -> None:
     url = "sqlite:///" + tempfile.mkdtemp(prefix="hue-bench-memory-") + "/bench.sqlite"
     seed(url)
     pids: list[int] = []
-    with gunicorn(url, workers=2, threads=4, on_start=pids.append) as base:  # as gunicorn.conf
+    workers, threads = deployed_settings()  # as `make run`
+    with gunicorn(url, workers=workers, threads=threads, on_start=pids.append) as base:
         started = memory_mb(pids[0])
         phone = Phone(base)
         for _ in range(3):  # every worker likely serves each page

@@ -8,6 +8,8 @@ from babel.dates import format_datetime as babel_datetime
 from flask import Flask, Response, current_app, request, session
 from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from hue_literacy.extensions import babel
 
@@ -121,21 +123,47 @@ def _translations():
     return found
 
 
+def _page_translations(context: Context):
+    """The translations a page's context carries (put there once per page, see init_app);
+    a macro imported without the page's context looks them up itself."""
+    return context.get("page_translations") or _translations()
+
+
+@pass_context
+def _gettext(context: Context, text: str) -> str:
+    return _page_translations(context).ugettext(text)
+
+
+@pass_context
+def _ngettext(context: Context, one: str, many: str, n: int) -> str:
+    return _page_translations(context).ungettext(one, many, n)
+
+
+@pass_context
+def _pgettext(context: Context, where: str, text: str) -> str:
+    return _page_translations(context).upgettext(where, text)
+
+
+@pass_context
+def _npgettext(context: Context, where: str, one: str, many: str, n: int) -> str:
+    return _page_translations(context).unpgettext(where, one, many, n)
+
+
 def init_app(app: Flask) -> None:
     compile_catalogues(Path(app.root_path) / "translations")
     babel.init_app(app, locale_selector=select_locale)
+    # Each string of a template asked Flask-Babel for the page's locale again (a tenth of
+    # drawing the home and sign-in pages, py-spy): the page's context carries its translations.
     app.jinja_env.install_gettext_callables(
-        gettext=lambda text: _translations().ugettext(text),
-        ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
-        pgettext=lambda context, text: _translations().upgettext(context, text),
-        npgettext=lambda context, one, many, n: _translations().unpgettext(context, one, many, n),
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,
         newstyle=True,
     )
     app.jinja_env.filters["date"] = day_text
     app.jinja_env.filters["datetime"] = moment_text
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.context_processor(
-        lambda: {"language_names": LANGUAGE_NAMES, "current_locale": current_language()}
+        lambda: {"language_names": LANGUAGE_NAMES, "current_locale": current_language(),
+                 "page_translations": _translations()}
     )
 
 
