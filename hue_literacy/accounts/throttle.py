@@ -141,12 +141,19 @@ def forget_attempt(attempt: Attempt, phone: str | None = None) -> None:
     In the request's own transaction (committed with the sign-in): should the request fail
     after this, the attempt stays counted as a failure, which only errs on the safe side.
     """
-    counted = SignInFailure.id.in_(attempt.row_ids)
-    db.session.execute(
-        delete(SignInFailure).where(or_(counted, SignInFailure.key == f"phone:{phone}")
-                                    if phone else counted),
-        execution_options={"synchronize_session": False},  # no such rows in the session
-    )
+    db.session.execute(_forget_statement(bool(phone)),
+                       {"ids": attempt.row_ids, "key": f"phone:{phone}"})
+
+
+@functools.cache
+def _forget_statement(with_phone: bool):
+    """DELETE the rows `ids` (and, `with_phone`, every row of `key`): on the table, not the
+    class, since no such rows are in the session (the ORM's bulk delete was a twelfth of a
+    sign-in's CPU, py-spy)."""
+    failures = SignInFailure.__table__
+    counted = failures.c.id.in_(bindparam("ids", expanding=True))
+    return failures.delete().where(
+        or_(counted, failures.c.key == bindparam("key")) if with_phone else counted)
 
 
 def seconds_to_wait(
