@@ -396,6 +396,22 @@ def p95(values: list[float]) -> float:
 Step = Callable[[object, dict], dict]
 
 
+def rebuild_totals(app) -> str:
+    """What `flask dashboard rebuild` does after an upgrade (the seed wrote the events
+    directly, not through the sync that keeps the totals); say how long it took."""
+    from hue_literacy import request_inputs
+    from hue_literacy.dashboard import tallies
+    from hue_literacy.extensions import db
+
+    with app.app_context():
+        began, began_cpu = time.perf_counter(), time.process_time()
+        counts = tallies.rebuild(request_inputs.release(), request_inputs.timezone())
+        db.session.commit()
+        db.engine.dispose()
+    return (f"dashboard totals rebuilt in {time.perf_counter() - began:.1f} s "
+            f"(CPU {time.process_time() - began_cpu:.1f} s): {counts}")
+
+
 def seeded(name: str, url: str, *steps: Step):
     """An empty database at `url` filled by `steps` (each gets what the earlier ones made
     and returns what it adds); returns the app and everything made."""

@@ -120,6 +120,7 @@ def certificates_page(name: str, url: str) -> dict[str, tuple[float, float]]:
     """Seed the ward, time the certificates pages; return {page: (median ms, p95 ms)}."""
     app, made = _ward.seeded(name, url, _ward.seed_households, _ward.seed_class,
                              _ward.seed_history, seed_mastered)
+    print(f"{name}: {_ward.rebuild_totals(app)}")  # as a server keeps them (make run)
     return _ward.time_pages(name, app, made["official_id"], pages(app, made["ward_id"]))
 
 

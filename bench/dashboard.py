@@ -16,7 +16,6 @@ Run: .venv/bin/python bench/dashboard.py [sqlite|postgresql]   (default: sqlite)
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,22 +37,6 @@ PAGES = {
 }
 
 
-def rebuild_totals(app) -> str:
-    """What `flask dashboard rebuild` does after an upgrade (the seed wrote the events
-    directly, not through the sync that keeps the totals); say how long it took."""
-    from hue_literacy import request_inputs
-    from hue_literacy.dashboard import tallies
-    from hue_literacy.extensions import db
-
-    with app.app_context():
-        began, began_cpu = time.perf_counter(), time.process_time()
-        counts = tallies.rebuild(request_inputs.release(), request_inputs.timezone())
-        db.session.commit()
-        db.engine.dispose()
-    return (f"dashboard totals rebuilt in {time.perf_counter() - began:.1f} s "
-            f"(CPU {time.process_time() - began_cpu:.1f} s): {counts}")
-
-
 def admin(app, made: dict) -> dict:
     """The city's admin, who sees every ward (the city overview)."""
     return {"admin_id": _ward.make_staff(app, "admin")}
@@ -63,7 +46,7 @@ def dashboard(name: str, url: str) -> dict[str, tuple[float, float]]:
     """Seed the ward, time every dashboard page; return {page: (median ms, p95 ms)}."""
     app, made = _ward.seeded(name, url, _ward.seed_households, _ward.seed_class, admin,
                              _ward.seed_history)
-    print(f"{name}: {rebuild_totals(app)}")
+    print(f"{name}: {_ward.rebuild_totals(app)}")
     return _ward.time_pages(name, app, made["admin_id"],
                             {label: path.format(**made) for label, path in PAGES.items()})
 

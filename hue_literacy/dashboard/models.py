@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hue_literacy.extensions import db
@@ -34,6 +34,8 @@ class LessonDone(db.Model):
     """A learner completed a lesson (at any version), counted once."""
 
     __tablename__ = "tally_lessons_done"
+    # Who completed every lesson of a profile (the certificates page): by lesson, then learner.
+    __table_args__ = (Index("ix_tally_lessons_done_lesson_learner", "lesson_id", "learner_id"),)
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     lesson_id: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -226,6 +226,12 @@ def move_group(learner_id: int, ward_id: int | None, old: str | None, new: str |
 # --- reading -----------------------------------------------------------------------------------
 
 
+def lessons_done_kept() -> bool:
+    """Whether `LessonDone` holds every lesson each learner completed: `flask dashboard
+    rebuild` fills it (with the activity totals) and record_events keeps it since."""
+    return db.session.get(TallyBuild, ACTIVITY) is not None
+
+
 def built_names() -> set[str]:
     """The kinds of totals that have been built (the others are counted live)."""
     return set(db.session.scalars(select(TallyBuild.name)))
