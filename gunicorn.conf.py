@@ -19,6 +19,20 @@ keepalive = 10
 preload_app = True
 
 
+def when_ready(server):
+    """In the master, once the app is loaded (preload_app) and before any worker is forked:
+    warm it once (hue_literacy/warm.py), so every worker starts with compiled templates and
+    translations; then keep what was loaded for good (gc.freeze): the garbage collector leaves
+    those objects' pages untouched, so the forked workers keep sharing them."""
+    import gc
+
+    from hue_literacy.warm import warm_up
+    from wsgi import app
+
+    warm_up(app)
+    gc.freeze()
+
+
 def post_fork(server, worker):
     """A forked worker opens its own database connections, never the master's."""
     from hue_literacy.extensions import db

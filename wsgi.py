@@ -1,13 +1,9 @@
-"""Entry point for gunicorn: `gunicorn wsgi:app`."""
-import gc
+"""Entry point for gunicorn (`gunicorn wsgi:app`) and the `flask --app wsgi` commands.
 
+gunicorn's master warms the app before it forks the workers (gunicorn.conf.py `when_ready`,
+hue_literacy/warm.py); importing this module only makes it, so a command such as `flask db
+upgrade` neither pays for the warm-up nor draws pages before the tables exist.
+"""
 from hue_literacy import create_app
-from hue_literacy.warm import warm_up
 
 app = create_app()
-# Loaded by gunicorn's master before it forks the workers (preload_app): warmed here once,
-# every worker starts with compiled templates and translations (hue_literacy/warm.py).
-warm_up(app)
-# What was loaded at start is kept for good: the garbage collector then leaves those objects'
-# pages untouched, so workers forked from a preloading master keep sharing them.
-gc.freeze()

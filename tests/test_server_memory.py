@@ -16,8 +16,10 @@ RARE = ["weasyprint", "pypdf", "openpyxl", "flask_migrate", "alembic", "mutagen"
 
 def test_the_server_starts_without_what_only_rare_pages_and_commands_need(tmp_path):
     """The PDF renderer, the signing keys' library, the spreadsheet reader and the migrations
-    load when first used."""
-    probe = ("import json, sys; import wsgi; "
+    load when first used: not at start, nor by the warm-up of gunicorn's master."""
+    probe = ("import json, sys; import wsgi; from hue_literacy.extensions import db; "
+             "from hue_literacy.warm import warm_up; ctx = wsgi.app.app_context(); ctx.push(); "
+             "db.create_all(); ctx.pop(); warm_up(wsgi.app); "
              f"print(json.dumps([name for name in {RARE!r} if name in sys.modules]))")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'start.sqlite'}",
                HUE_SECRET_KEY="test", HUE_CERTIFICATE_BASE_URL="https://hoc.hue.gov.vn")
