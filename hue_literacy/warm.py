@@ -5,8 +5,8 @@ the translations, sets up the ORM's mappers and imports the QR code modules: the
 sign-in page cost 100 ms of CPU, the first lesson 120 ms and the first home page 45 ms,
 against 4-7 ms each after (profiled in process). A ward PC is started in the morning, so that
 fell on the first class of the day, 30 learners signing in at once, once in each worker.
-gunicorn's master does it once before it forks its workers (wsgi.py; `preload_app`), so
-every worker starts warm and they share what it made.
+gunicorn's master does it once before it forks its workers (gunicorn.conf.py `when_ready`, with
+`preload_app`), so every worker starts warm and they share what it made.
 """
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ def test_a_page_first_drawn_for_staff_is_the_page_a_guest_would_get(app, client,
 
 def test_a_warmed_server_has_every_template_ready_and_keeps_no_page_drawn_for_itself(
         fresh_app):
-    """gunicorn's master warms the app before forking (wsgi.py): the workers then start with
+    """gunicorn's master warms the app before forking (gunicorn.conf.py): the workers start with
     every template compiled, and with no page drawn for the address the master used."""
     from hue_literacy.warm import warm_up
 
