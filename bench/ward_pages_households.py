@@ -5,8 +5,10 @@ filters: median and p95 over 20 requests each, goal under 100 ms. The ward is be
 `seed_households()`: every learner of the ward is a member of a household, has practised
 lately (10 answers), 1% are stuck on a step; each household has 3 visits. A second ward holds
 1,000 households that must never show. After seeding, the "member stuck" marks are refreshed
-as the every-few-minutes command does (its time is printed too: one stuck_steps query over the
-ward's 20,000 learners).
+as the every-few-minutes command does (`flask households refresh --stuck-only`, one stuck_steps
+query over the ward's 20,000 learners), timed against its goal of a second: it runs on the
+ward's own PC while classes use it (55-70 s on SQLite until December 2026, a join SQLite ran as
+a scan per row; a window function since).
 
 PostgreSQL uses its own database `hue_bench_households` on the server that
 `scripts/test-postgres.sh start` prints (the tests' `hue_test` database is never touched).
@@ -22,9 +24,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _ward  # noqa: E402
-from _server import database_urls, print_timings, report_pages  # noqa: E402
+from _server import database_urls, print_timings, report_pages, result  # noqa: E402
 
 PG_DATABASE = "hue_bench_households"
+REFRESH_GOAL_MS = 1000
 PAGES = {
     "home": "/households/",
     "page 120": "/households/?page=120",
@@ -47,6 +50,9 @@ def ambassador_home(name: str, url: str) -> dict[str, tuple[float, float]]:
     app, made = _ward.seeded(name, url, _ward.seed_households)
     print(f"{name}: stuck marks of the ward refreshed in {made['stuck_refresh_ms']:.0f} ms "
           f"({made['stuck_households']} households with a stuck learner)")
+    result(f"households refresh --stuck-only, ward of {_ward.LEARNERS:,} learners ({name})",
+           f"<= {REFRESH_GOAL_MS / 1000:.0f} s", f"{made['stuck_refresh_ms'] / 1000:.2f} s",
+           made["stuck_refresh_ms"] <= REFRESH_GOAL_MS, note="every few minutes on the ward PC")
     return _ward.time_pages(name, app, made["ambassador_id"], pages(made))
 
 

@@ -1,6 +1,7 @@
 """The "My progress" page, the progress API, staff access and stuck learners."""
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -321,6 +322,39 @@ def test_stuck_steps_of_many_learners_in_one_query(app, learner):
     assert set(by_list) == {learner.id, others[1].id}
     assert list(by_query) == [others[1].id]
     assert services.stuck_steps([], now=now) == {}
+
+
+def test_stuck_steps_agree_with_each_learners_answers_read_in_order(app):
+    """Many learners, steps and mixes of right and wrong answers (some older than the week):
+    the one query finds exactly the steps whose recent mistakes since the last right answer
+    reach three, with their count and the time of the last mistake."""
+    rng = random.Random(16)
+    now = datetime.now(UTC).replace(microsecond=0)
+    steps = [("qr-zalo-scan", "find-qr"), ("qr-zalo-scan", "zalo-steps"),
+             ("pay-check-name", "wrong-name")]
+    expected = {}
+    with app.app_context():
+        learners = [LearnerFactory() for _ in range(12)]
+        db.session.flush()
+        for person in learners:
+            for lesson_id, step_id in steps:
+                answers = [(now - timedelta(days=rng.choice([0, 1, 3, 6, 9]),
+                                            minutes=rng.randrange(600)), rng.random() < 0.3)
+                           for _ in range(rng.randrange(7))]
+                for at, correct in answers:
+                    event(person, "step_answered", lesson_id, at, step_id, correct=correct)
+                recent = sorted(a for a in answers if a[0] >= now - services.STUCK_WINDOW)
+                last_right = max((at for at, correct in recent if correct), default=None)
+                mistakes = [at for at, correct in recent
+                            if not correct and (last_right is None or at > last_right)]
+                if len(mistakes) >= services.STUCK_FAILURES:
+                    expected.setdefault(person.id, set()).add(
+                        (lesson_id, step_id, len(mistakes), max(mistakes)))
+        db.session.commit()
+        found = services.stuck_steps([person.id for person in learners], now=now)
+    assert expected, "the mix has stuck learners"
+    assert {learner_id: {(s.lesson_id, s.step_id, s.failures, s.last_at) for s in stuck}
+            for learner_id, stuck in found.items()} == expected
 
 
 def test_the_end_screen_has_the_plans_box_and_the_lessons_own_next_for_guests(app, client):
