@@ -107,6 +107,21 @@ def reset_schema(app) -> None:
         db.engine.dispose()
 
 
+def as_served(app) -> None:
+    """Put the bench's process in the state gunicorn's master leaves a worker in
+    (gunicorn.conf.py `when_ready`): the app warmed, then everything made so far frozen out
+    of the garbage collector's reach. Unfrozen, the app's content and the bench's seeding
+    left the collector a heap it walked whole every few requests: the class view took 45 ms,
+    and 105-125 ms on every sixth request (gen-2 collections of 77-93 ms, gc.callbacks)."""
+    import gc
+
+    from hue_literacy.warm import warm_up
+
+    warm_up(app)
+    gc.collect()
+    gc.freeze()
+
+
 def signed_in_client(app, user_id: int):
     """A test client with `user_id` signed in (the session holds id and session token)."""
     from hue_literacy.accounts.models import User

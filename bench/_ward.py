@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from _server import reset_database, signed_in_client
+from _server import as_served, reset_database, signed_in_client
 
 HOUSEHOLDS = 5_000
 LEARNERS = 20_000
@@ -428,6 +428,7 @@ def time_pages(name: str, app, user_id: int,
                pages: dict[str, str]) -> dict[str, tuple[float, float]]:
     """Each page REQUESTS times as `user_id` opens it: {label: (median ms, p95 ms)}; the
     median CPU ms is kept in CPU_BY_PAGE["name: label"] for report_pages()."""
+    as_served(app)
     client = signed_in_client(app, user_id)
     figures = {}
     for label, path in pages.items():

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from _server import (  # noqa: E402
+    as_served,
     bench_postgres_url,
     create_pg_database,
     reset_schema,
@@ -277,6 +278,7 @@ def time_overview(url: str) -> tuple[list[float], list[float], float]:
         admin_id = db.session.scalar(select(User.id).where(User.role == "admin"))
         pid = db.session.scalar(text("SELECT pg_backend_pid()"))
         db.session.remove()
+    as_served(app)
     client = signed_in_client(app, admin_id)
     client.get("/dashboard/city")  # warm up caches and templates
     walls, cpus = [], []

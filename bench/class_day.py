@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 
 from _server import (
     Phone,
+    as_served,
     deployed_settings,
     gunicorn,
     make_app,
@@ -88,6 +89,7 @@ def live_list_cpu_ms(url: str, class_id: str) -> float:
     app = make_app(url)
     with app.app_context():
         teacher_id = db.session.query(User.id).filter(User.role == "ambassador").scalar()
+    as_served(app)
     client = signed_in_client(app, teacher_id)
     client.get(f"/classes/{class_id}/attendees")  # warm up
     cpu = []
