@@ -60,6 +60,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci
 
 bench: install
+	bash scripts/install-system-deps.sh espeak-ng
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python bench/run_all.py
 

@@ -3,9 +3,10 @@
 # chromium: browser tests; postgresql: the second test database; fonts-noto-core: Vietnamese
 # glyphs in certificate PDFs (fonts-noto-mono: the certificate code); poppler-utils + zbar-tools:
 # render PDFs and decode their QR codes; nodejs + npm (only when no `node`/`npm` is on the
-# PATH): ESLint for static/js in `make lint`.
+# PATH): ESLint for static/js in `make lint`. Packages named as arguments are wanted too
+# (`make bench` adds espeak-ng: the narration bench records lesson text spoken, not a beep).
 set -euo pipefail
-packages=(chromium postgresql fonts-noto-core fonts-noto-mono poppler-utils zbar-tools)
+packages=(chromium postgresql fonts-noto-core fonts-noto-mono poppler-utils zbar-tools "$@")
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
