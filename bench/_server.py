@@ -187,10 +187,13 @@ def deployed_settings() -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, workers: int = 2, threads: int = 8, on_start=None,
+def gunicorn(url: str, workers: int | None = None, threads: int | None = None, on_start=None,
              log: Path | None = None):
-    """A gunicorn server on loopback over `url`; `on_start(pid)` is called once it answers;
-    its own messages (worker timeouts, restarts) go to `log` if given."""
+    """A gunicorn server on loopback over `url`, with the deployed workers and threads unless
+    told otherwise (gunicorn.conf.py); `on_start(pid)` is called once it answers; its own
+    messages (worker timeouts, restarts) go to `log` if given."""
+    deployed_workers, deployed_threads = deployed_settings()
+    workers, threads = workers or deployed_workers, threads or deployed_threads
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, HUE_SECRET_KEY="bench",
                HUE_SESSION_COOKIE_SECURE="false", HUE_REMEMBER_COOKIE_SECURE="false",
