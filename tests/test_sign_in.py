@@ -77,6 +77,42 @@ def test_guessing_many_phones_from_one_address_is_slowed(app, auth):
     assert blocked.status_code == 429
 
 
+def test_a_class_behind_one_wifi_is_not_locked_out_by_its_learners_typing_slips(app):
+    """Twelve learners share one address; each mistypes twice, then gets it right: 24 slips
+    against a limit of 10 per address, and every one of them signs in."""
+    app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"] = 10
+    phones = [f"09123450{index:02d}" for index in range(12)]
+    for phone in phones:
+        make_learner(app, phone=phone)
+    for phone in phones:
+        phone_in_class = app.test_client()  # same address (127.0.0.1) for all
+        for wrong in ("1111", "2222"):
+            page = phone_in_class.post("/sign-in", data={"phone": phone, "pin": wrong})
+            assert page.status_code == 200
+        right = phone_in_class.post("/sign-in", data={"phone": phone, "pin": TEST_PIN})
+        assert right.status_code == 302, phone
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SignInFailure)) == 0
+
+
+def test_signing_in_to_ones_own_account_does_not_forgive_tries_at_other_numbers(app):
+    """Guessing across phones from one address stays counted: a right PIN takes back only
+    the failures made on its own number."""
+    app.config["SIGNIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    make_learner(app, phone="0912345678")
+    for other in ("0911111112", "0911111113", "0911111114"):
+        make_learner(app, phone=other)
+    guesser = app.test_client()
+    for other in ("0911111112", "0911111113"):
+        assert guesser.post("/sign-in", data={"phone": other, "pin": "9999"}).status_code == 200
+    own = guesser.post("/sign-in", data={"phone": "0912345678", "pin": TEST_PIN})
+    assert own.status_code == 302
+    guesser.post("/sign-out")
+    assert guesser.post("/sign-in", data={"phone": "0911111114", "pin": "9999"}).status_code == 200
+    blocked = app.test_client().post("/sign-in", data={"phone": "0912345678", "pin": TEST_PIN})
+    assert blocked.status_code == 429
+
+
 def test_successful_sign_in_clears_the_phones_failures(app, auth):
     make_learner(app, phone="0912345678")
     for _ in range(3):

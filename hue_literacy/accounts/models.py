@@ -103,13 +103,19 @@ def _credentials_changed(user: User, value, old, _initiator) -> None:
 
 
 class SignInFailure(db.Model):
-    """One refused sign-in, counted per phone number and per address to slow down guessing."""
+    """One refused sign-in, counted per phone number and per address to slow down guessing.
+
+    Each row also names the phone number tried (`phone`), so that the phone's owner signing
+    in at last takes back their own mistakes from the address's count too: a class behind
+    one Wi-Fi is one address, and its learners' typing slips must not lock out the class.
+    """
 
     __tablename__ = "sign_in_failures"
     __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(15), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:

@@ -80,7 +80,8 @@ SECTIONS: tuple[Section, ...] = (
 # Tables that point at a person but are not part of their download, and why.
 KEPT_ELSEWHERE: dict[type, str] = {
     User: "the account itself: exported and blanked by accounts.services",
-    SignInFailure: "wrong-PIN counts per phone, forgotten after the throttle window",
+    SignInFailure: "wrong-PIN counts per phone and address, each naming the phone tried; "
+                   "forgotten after the throttle window",
     ClassSession: "a class as the staff member who opened it (work records, not about a learner)",
     HouseholdOp: "the ledger of op ids sent by staff phones (ids, no personal fields)",
     AuditEntry: "the certificate register's audit log of staff actions",

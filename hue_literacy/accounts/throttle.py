@@ -1,5 +1,11 @@
 """Slow down PIN guessing: failures are counted per phone number and per network address.
 
+A right PIN takes back the failures made on its phone number, from the address's count too:
+a class signs in from behind one Wi-Fi, one address for everybody, and 30 slips of elderly
+fingers in a quarter of an hour would otherwise lock the whole class out. What stays counted
+against an address is the tries at numbers nobody then signed in to, which is what guessing
+across many phones looks like.
+
 The counts live in the database, so every worker process of the server sees the same ones.
 An attempt is counted *before* its PIN is checked (`begin_attempt`), counting and writing in one
 statement under one lock, so parallel attempts cannot all read "under the limit" before any of
@@ -71,7 +77,7 @@ def begin_attempt(
     """
     now = now or utcnow()
     keys = _live_keys(policy, phone, address)
-    values = {"since": now - policy.window, "now": now}
+    values = {"since": now - policy.window, "now": now, "phone": phone}
     for index, (key, limit) in enumerate(keys):
         values |= {f"key{index}": key, f"limit{index}": limit}
     with db.engine.connect() as conn:
@@ -88,8 +94,9 @@ def begin_attempt(
 
 @functools.cache
 def _counted_attempt(key_count: int):
-    """INSERT one failure per key (`key0`, `key1`), only if no key already has its limit
-    (`limit0`, ...) of failures since `since`; RETURNING the new rows' ids (none: refused).
+    """INSERT one failure per key (`key0`, `key1`), each naming the `phone` tried, only if no
+    key already has its limit (`limit0`, ...) of failures since `since`; RETURNING the new
+    rows' ids (none: refused).
     Counting and writing in one statement, so parallel attempts cannot all read "under the
     limit" before any of them is written."""
     since = bindparam("since", type_=DateTime(timezone=True))
@@ -100,9 +107,10 @@ def _counted_attempt(key_count: int):
         for index in range(key_count)])
     rows = union_all(*[
         select(bindparam(f"key{index}", type_=String).label("key"),
+               bindparam("phone", type_=String).label("phone"),
                bindparam("now", type_=DateTime(timezone=True)).label("created_at"))
         .where(~full) for index in range(key_count)])
-    return (insert(SignInFailure).from_select(["key", "created_at"], rows)
+    return (insert(SignInFailure).from_select(["key", "phone", "created_at"], rows)
             .returning(SignInFailure.id))
 
 
@@ -136,24 +144,28 @@ def _count_on_postgresql(conn, keys: list[str], values: dict) -> list[int]:
 
 
 def forget_attempt(attempt: Attempt, phone: str | None = None) -> None:
-    """Uncount an allowed attempt that was right; with `phone`, forget that phone's failures.
+    """Uncount an allowed attempt that was right; with `phone`, forget every failure made on
+    that phone number, against the phone and against the addresses it was tried from.
 
     In the request's own transaction (committed with the sign-in): should the request fail
     after this, the attempt stays counted as a failure, which only errs on the safe side.
     """
     db.session.execute(_forget_statement(bool(phone)),
-                       {"ids": attempt.row_ids, "key": f"phone:{phone}"})
+                       {"ids": attempt.row_ids, "key": f"phone:{phone}", "phone": phone})
 
 
 @functools.cache
 def _forget_statement(with_phone: bool):
-    """DELETE the rows `ids` (and, `with_phone`, every row of `key`): on the table, not the
-    class, since no such rows are in the session (the ORM's bulk delete was a twelfth of a
-    sign-in's CPU, py-spy)."""
+    """DELETE the rows `ids` (and, `with_phone`, every row of `key` or made on `phone`): on
+    the table, not the class, since no such rows are in the session (the ORM's bulk delete
+    was a twelfth of a sign-in's CPU, py-spy). Rows counted before failures named their
+    phone (December 2026) are found by their key alone."""
     failures = SignInFailure.__table__
     counted = failures.c.id.in_(bindparam("ids", expanding=True))
-    return failures.delete().where(
-        or_(counted, failures.c.key == bindparam("key")) if with_phone else counted)
+    if not with_phone:
+        return failures.delete().where(counted)
+    return failures.delete().where(or_(counted, failures.c.key == bindparam("key"),
+                                       failures.c.phone == bindparam("phone")))
 
 
 def seconds_to_wait(
@@ -182,7 +194,7 @@ def record_failure(phone: str | None, address: str | None, now: datetime | None 
     now = now or utcnow()
     for key, _kind in _keys(phone, address):
         if not key.endswith(":None"):
-            db.session.add(SignInFailure(key=key, created_at=now))
+            db.session.add(SignInFailure(key=key, phone=phone, created_at=now))
 
 
 def prune_failures(policy: ThrottlePolicy, now: datetime | None = None) -> int:
