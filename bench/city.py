@@ -274,11 +274,11 @@ def time_overview(url: str) -> tuple[list[float], list[float], float]:
     from hue_literacy.extensions import db
 
     app = app_for(url, one_connection=True)
+    as_served(app)  # before its one backend is read: the warm-up closes connections
     with app.app_context():
         admin_id = db.session.scalar(select(User.id).where(User.role == "admin"))
         pid = db.session.scalar(text("SELECT pg_backend_pid()"))
         db.session.remove()
-    as_served(app)
     client = signed_in_client(app, admin_id)
     client.get("/dashboard/city")  # warm up caches and templates
     walls, cpus = [], []
