@@ -391,3 +391,51 @@ def test_a_member_edited_offline_shows_at_once_and_is_stored_when_the_network_re
     assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
             and "Failed to load resource" not in m] == []
     context.close()
+
+
+def test_two_phones_edit_one_member_and_the_overtaken_edit_is_shown_and_used_again(
+    app, browser, ambassador_home, live_server  # noqa: F811
+):
+    """Two ambassadors correct the same person's name offline; the later phone to come back
+    is told its change was overtaken, sees both names, and can still use its own."""
+    from tests.factories import AmbassadorFactory, ward
+
+    with app.app_context():
+        AmbassadorFactory(ward=ward("PHUXUAN"), phone="0701234568")
+        db.session.commit()
+    house = f"{live_server}/households/{ambassador_home.id}"
+    first, one = new_phone(browser)
+    second, two = new_phone(browser)
+    sign_in_as(one, live_server, "0701 234 567")
+    sign_in_as(two, live_server, "0701 234 568")
+    for page, name in ((one, "Trần Văn Minh Một"), (two, "Trần Văn Minh Hai")):
+        page.goto(house)
+        staff_ready(page)
+        page.context.set_offline(True)
+        card = page.locator("[data-slot=members] .card", has_text="Trần")
+        card.locator("details.member-edit summary").click()
+        form = card.locator("form[data-household-op=member_updated]")
+        form.locator("input[name=full_name]").fill(name)
+        form.locator("button[type=submit]").click()
+        expect(card.locator(".badge--waiting")).to_have_text("Đang chờ gửi")
+    two.context.set_offline(False)
+    assert wait_for(lambda: member_names(app, ambassador_home.id)[1] == "Trần Văn Minh Hai", 20)
+    one.context.set_offline(False)  # its edit started from the old name: not applied
+    attention = one.locator("#household-attention")
+    expect(attention).to_have_text("1 kết quả cần xem: bấm để xem")
+    assert member_names(app, ambassador_home.id)[1] == "Trần Văn Minh Hai"
+    attention.locator("a").click()
+    conflict = one.locator("[data-outcome=not_applied]")
+    expect(conflict).to_contain_text("Một điện thoại khác đã sửa thông tin của người này trước")
+    expect(conflict).to_contain_text("Thay đổi của bạn: Trần Văn Minh Một")
+    expect(conflict).to_contain_text("Đang được giữ: Trần Văn Minh Hai")
+    screenshot(one, "ambassadors-member-conflict-360")
+    conflict.get_by_role("button", name="Dùng thay đổi của tôi").click()
+    expect(conflict).to_have_count(0)
+    assert wait_for(lambda: member_names(app, ambassador_home.id)[1] == "Trần Văn Minh Một", 20)
+    expect(one.locator("#staff-waiting")).to_be_hidden()
+    for page in (one, two):
+        assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
+                and "Failed to load resource" not in m] == []
+    first.close()
+    second.close()
