@@ -242,19 +242,25 @@ def household_named(app, address: str):
         return (found.name, [m.full_name for m in found.members]) if found else None
 
 
-def test_two_phones_conflict_and_a_refused_registration_is_edited_and_sent_again(
-    app, browser, ambassador_home, live_server  # noqa: F811
-):
+def two_ambassadors_phones(app, browser, live_server):
+    """The ambassador of `ambassador_home` and a second of Phú Xuân, each signed in on a
+    phone of their own: (context, page) for each."""
     from tests.factories import AmbassadorFactory, ward
 
     with app.app_context():
         AmbassadorFactory(ward=ward("PHUXUAN"), phone="0701234568")
         db.session.commit()
+    phones = [new_phone(browser), new_phone(browser)]
+    for (_context, page), number in zip(phones, ("0701 234 567", "0701 234 568"), strict=True):
+        sign_in_as(page, live_server, number)
+    return phones
+
+
+def test_two_phones_conflict_and_a_refused_registration_is_edited_and_sent_again(
+    app, browser, ambassador_home, live_server  # noqa: F811
+):
     old_house = f"{live_server}/households/{household_ids(app)['7 kiệt 2 Nguyễn Trãi']}"
-    first, one = new_phone(browser)
-    second, two = new_phone(browser)
-    sign_in_as(one, live_server, "0701 234 567")
-    sign_in_as(two, live_server, "0701 234 568")
+    (first, one), (second, two) = two_ambassadors_phones(app, browser, live_server)
     for page in (one, two):
         page.goto(old_house)
         staff_ready(page)
@@ -324,9 +330,7 @@ def test_two_phones_conflict_and_a_refused_registration_is_edited_and_sent_again
     assert wait_for(
         lambda: household_named(app, "9B kiệt 5 Chi Lăng") == (None, ["Hồ Văn Sáu"]), 20)
     expect(one.locator("#staff-waiting")).to_be_hidden()
-    for page in (one, two):
-        assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
-                and "Failed to load resource" not in m] == []
+    assert offline_problems(one) == offline_problems(two) == []
     first.close()
     second.close()
 
@@ -388,8 +392,7 @@ def test_a_member_edited_offline_shows_at_once_and_is_stored_when_the_network_re
     expect(page.locator("[data-member] [data-slot=member-name]").nth(1)).to_have_text(
         "Trần Minh Hai")
     expect(page.locator(".history")).to_contain_text("Trần Văn Minh Hai → Trần Minh Hai")
-    assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
-            and "Failed to load resource" not in m] == []
+    assert offline_problems(page) == []
     context.close()
 
 
@@ -398,16 +401,8 @@ def test_two_phones_edit_one_member_and_the_overtaken_edit_is_shown_and_used_aga
 ):
     """Two ambassadors correct the same person's name offline; the later phone to come back
     is told its change was overtaken, sees both names, and can still use its own."""
-    from tests.factories import AmbassadorFactory, ward
-
-    with app.app_context():
-        AmbassadorFactory(ward=ward("PHUXUAN"), phone="0701234568")
-        db.session.commit()
     house = f"{live_server}/households/{ambassador_home.id}"
-    first, one = new_phone(browser)
-    second, two = new_phone(browser)
-    sign_in_as(one, live_server, "0701 234 567")
-    sign_in_as(two, live_server, "0701 234 568")
+    (first, one), (second, two) = two_ambassadors_phones(app, browser, live_server)
     for page, name in ((one, "Trần Văn Minh Một"), (two, "Trần Văn Minh Hai")):
         page.goto(house)
         staff_ready(page)
@@ -434,8 +429,6 @@ def test_two_phones_edit_one_member_and_the_overtaken_edit_is_shown_and_used_aga
     expect(conflict).to_have_count(0)
     assert wait_for(lambda: member_names(app, ambassador_home.id)[1] == "Trần Văn Minh Một", 20)
     expect(one.locator("#staff-waiting")).to_be_hidden()
-    for page in (one, two):
-        assert [m for m in page.problems.messages if "ERR_INTERNET_DISCONNECTED" not in m
-                and "Failed to load resource" not in m] == []
+    assert offline_problems(one) == offline_problems(two) == []
     first.close()
     second.close()
